@@ -1,0 +1,148 @@
+import { isIP } from "node:net";
+import { z } from "zod";
+
+const HOSTNAME = /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const DOMAIN = /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
+
+const domainName = z.string().regex(DOMAIN, "must be a DNS domain such as tptac9.com (letters, digits, dots, hyphens)");
+const hostOrIp = z
+  .string()
+  .refine((v) => isIP(v) !== 0 || HOSTNAME.test(v), "must be an IP address or a host name");
+const port = z.number().int().min(1).max(65535);
+
+export const nodeSchema = z.object({
+  /** Short node name used in resource names and messages, e.g. cb1. */
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,62}$/, "must be a short name: letters, digits and hyphens"),
+  /** Where MMP (SSH/SFTP) is reached. */
+  address: hostOrIp,
+  sshPort: port.default(22),
+  /** The node's FQDN: a SAN on the XMPP certificate and the target of its DNS A record. */
+  fqdn: domainName,
+  /** The address XMPP peers and Call Bridges use; defaults to `address`. Also what `xmpp cluster join` is given. */
+  xmppAddress: hostOrIp.optional(),
+  /** Expected SSH host key, OpenSSH format `SHA256:…`. */
+  hostKeyFingerprint: z
+    .string()
+    .regex(/^SHA256:[A-Za-z0-9+/]{43}$/, "must look like SHA256:<43 base64 characters> (ssh-keygen -lf)")
+    .optional(),
+});
+
+export const callBridgeSchema = z.object({
+  /** The Call Bridge's unique name, as given to `xmpp callbridge add` (no domain part). */
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/, "must be a bare name such as cb1, with no domain part and no spaces"),
+  /** HTTPS base URL of this Call Bridge's REST API, e.g. https://10.106.81.30:445 */
+  apiUrl: z
+    .string()
+    .regex(/^https:\/\/[^/\s]+(:\d+)?\/?$/, "must be an https:// URL of the CMS API, e.g. https://10.106.81.30:445")
+    .optional(),
+  /** Pin this Call Bridge to one XMPP server (`host:port`); leave unset for DNS SRV failover (recommended). */
+  serverAddress: z.string().regex(/^[^\s:]+(:\d+)?$/, "must be host or host:port").optional(),
+});
+
+export const clusterConfigSchema = z
+  .object({
+    domain: domainName,
+    nodes: z.array(nodeSchema).min(1, "list at least one node"),
+    /** Node that runs `xmpp cluster initialize`; defaults to the first node. */
+    initializer: z.string().optional(),
+    listen: z.array(z.string().regex(/^[a-e]$/, "interfaces are a, b, c, d or e")).min(1).default(["a"]),
+    callBridges: z.array(callBridgeSchema).min(1, "list at least one Call Bridge"),
+    mmp: z
+      .object({
+        username: z.string().min(1).default("admin"),
+        trustOnFirstUse: z.boolean().default(false),
+        timeoutSeconds: z.number().positive().max(3600).default(60),
+      })
+      .default({ username: "admin", trustOnFirstUse: false, timeoutSeconds: 60 }),
+    api: z
+      .object({
+        username: z.string().min(1).default("admin"),
+        /** PEM of the CA (or the self-signed cert) that signed the CMS API certificate. */
+        caCertPem: z.string().optional(),
+        /** Skip server certificate checks. Only for labs. */
+        insecureSkipVerify: z.boolean().default(false),
+      })
+      .default({ username: "admin", insecureSkipVerify: false }),
+    verification: z
+      .object({ enabled: z.boolean().default(true), timeoutSeconds: z.number().positive().default(120) })
+      .default({ enabled: true, timeoutSeconds: 120 }),
+    /** Required to remove more than one node, or the current leader, in one change. */
+    confirmNodeRemoval: z.boolean().default(false),
+    /** Allow 1-2 nodes. Without a strict majority of 3 or more, losing one node stops XMPP. */
+    allowSmallCluster: z.boolean().default(false),
+    /** Keep the cluster configured on the nodes when the stack (or the cluster resource) is deleted. */
+    retainOnDelete: z.boolean().default(false),
+  })
+  .superRefine((cfg, ctx) => {
+    const dup = <T>(items: T[], key: (t: T) => string, path: (string | number)[], what: string) => {
+      const seen = new Map<string, number>();
+      items.forEach((item, i) => {
+        const k = key(item).toLowerCase();
+        if (seen.has(k)) ctx.addIssue({ code: "custom", path: [...path, i], message: `duplicate ${what} "${key(item)}"` });
+        seen.set(k, i);
+      });
+    };
+    dup(cfg.nodes, (n) => n.name, ["nodes"], "node name");
+    dup(cfg.nodes, (n) => `${n.address}:${n.sshPort}`, ["nodes"], "node address");
+    dup(cfg.nodes, (n) => n.fqdn, ["nodes"], "node fqdn");
+    dup(cfg.nodes, (n) => n.xmppAddress ?? n.address, ["nodes"], "node XMPP address");
+    dup(cfg.callBridges, (b) => b.name, ["callBridges"], "Call Bridge name");
+    if (cfg.nodes.length < 3 && !cfg.allowSmallCluster) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["nodes"],
+        message: `an XMPP cluster needs at least 3 nodes for a strict majority; ${cfg.nodes.length} given (set allowSmallCluster: true to accept a cluster that stops when one node fails)`,
+      });
+    }
+    if (cfg.initializer && !cfg.nodes.some((n) => n.name === cfg.initializer)) {
+      ctx.addIssue({ code: "custom", path: ["initializer"], message: `"${cfg.initializer}" is not one of the nodes` });
+    }
+  });
+
+export type ClusterConfig = z.infer<typeof clusterConfigSchema>;
+export type NodeConfig = z.infer<typeof nodeSchema>;
+export type CallBridgeConfig = z.infer<typeof callBridgeSchema>;
+
+/** Thrown for invalid stack config; lists every problem with the field it concerns. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid stack config:\n${problems.map((p) => `  - ${p}`).join("\n")}\nNothing was changed on any node.`);
+    this.name = "ConfigError";
+  }
+}
+
+export function formatIssues(error: z.ZodError, prefix = ""): string[] {
+  return error.issues.map((issue) => {
+    const path = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("");
+    return `${prefix}${path.replace(/^\./, "") || "(root)"}: ${issue.message}`;
+  });
+}
+
+export function parseClusterConfig(raw: unknown): ClusterConfig {
+  const result = clusterConfigSchema.safeParse(raw);
+  if (!result.success) throw new ConfigError(formatIssues(result.error));
+  return result.data;
+}
+
+/** Warnings that do not stop the run. */
+export function configWarnings(cfg: ClusterConfig): string[] {
+  const warnings: string[] = [];
+  if (cfg.nodes.length < 3) {
+    warnings.push(`only ${cfg.nodes.length} XMPP node(s): the cluster has no quorum if one node fails`);
+  }
+  if (cfg.nodes.length % 2 === 0) {
+    warnings.push(`${cfg.nodes.length} nodes tolerate no more failures than ${cfg.nodes.length - 1}; prefer an odd count`);
+  }
+  if (cfg.api.insecureSkipVerify) warnings.push("api.insecureSkipVerify is on: the CMS API certificate is not checked");
+  return warnings;
+}
+
+export function initializerOf(cfg: ClusterConfig): NodeConfig {
+  return cfg.nodes.find((n) => n.name === cfg.initializer) ?? cfg.nodes[0];
+}
+
+export function xmppAddressOf(node: NodeConfig): string {
+  return node.xmppAddress ?? node.address;
+}
