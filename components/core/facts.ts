@@ -1,0 +1,58 @@
+import type { CallBridgeEntry } from "./parsers/callbridge-list";
+import type { ClusterStatus } from "./parsers/cluster-status";
+import type { CmsVersion } from "./parsers/version";
+import type { XmppStatus } from "./parsers/xmpp-status";
+
+/** What one node told us, gathered before planning. Secrets stay in memory; they are never persisted as facts. */
+export interface NodeFacts {
+  node: string;
+  version: CmsVersion | undefined;
+  xmpp: XmppStatus;
+  callBridges: CallBridgeEntry[];
+  cluster: ClusterStatus;
+}
+
+export type GatheredFacts = { reachable: true; facts: NodeFacts } | { reachable: false; error: string };
+
+export const FACT_COMMANDS = {
+  version: "version",
+  xmpp: "xmpp",
+  callBridges: "xmpp callbridge list",
+  cluster: "xmpp cluster status",
+} as const;
+
+/** A node is a cluster member when its status names a state and at least one peer. */
+export function isClustered(facts: NodeFacts): boolean {
+  return (
+    facts.xmpp.clusterEnabled !== false &&
+    (facts.cluster.state === "LEADER" || facts.cluster.state === "FOLLOWER") &&
+    facts.cluster.peers.length > 0
+  );
+}
+
+/** True when the node's peer list names the address (any port). */
+export function listsPeer(facts: NodeFacts, address: string): boolean {
+  return facts.cluster.peers.some((p) => p.address === address);
+}
+
+/** Refuses CMS 3.x and later, where the XMPP server no longer exists. */
+export function versionProblem(facts: NodeFacts): string | undefined {
+  if (!facts.version) return undefined;
+  if (facts.version.major >= 3) {
+    return `runs CMS ${facts.version.text}; the XMPP server was removed in CMS 3.0, so XMPP resiliency cannot be configured (keep this node on 2.x or remove it from the stack)`;
+  }
+  return undefined;
+}
+
+/** Non-secret summary of a node's facts, safe to store as a resource output. */
+export function publicFacts(facts: NodeFacts) {
+  return {
+    version: facts.version?.text ?? "unknown",
+    xmppEnabled: facts.xmpp.enabled ?? false,
+    domain: facts.xmpp.domain ?? "",
+    clusterState: facts.cluster.state ?? "NONE",
+    peers: facts.cluster.peers.map((p) => `${p.address}:${p.port}${p.leader ? " (Leader)" : ""}`),
+    callBridges: facts.callBridges.map((b) => b.name).sort(),
+  };
+}
+export type PublicFacts = ReturnType<typeof publicFacts>;
