@@ -17,7 +17,8 @@ export interface PkiCsrRequest {
   subject?: CertificateSubject;
 }
 
-const DNS_NAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const DNS_NAME =
+  /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 const SUBJECT_ORDER = ["O", "OU", "L", "ST", "C"] as const;
 
 export function dnsNameProblem(name: string): string | undefined {
@@ -32,7 +33,8 @@ export function subjectValueProblem(field: keyof CertificateSubject, value: stri
   if (field === "C") return /^[A-Z]{2}$/.test(value) ? undefined : "must be a 2-letter ISO country code such as DE";
   if (value.trim() !== value || value.length === 0) return "must not be empty or start or end with a space";
   if (value.length > 64) return "must be at most 64 characters";
-  if (!/^[\x20-\x7e]+$/.test(value)) return "may hold only printable ASCII characters (no line breaks, tabs or accents)";
+  if (!/^[\x20-\x7e]+$/.test(value))
+    return "may hold only printable ASCII characters (no line breaks, tabs or accents)";
   if (/["\\:]/.test(value)) return 'must not contain ", \\ or : (they would break the MMP command line)';
   return undefined;
 }

@@ -33,7 +33,9 @@ const INTEGER = 0x02;
  * subject, subjectPKInfo, attributes }, … }. node:crypto parses certificates but not requests, hence this reader.
  */
 export function csrPublicKeyDer(csrPem: string, what: string): Buffer {
-  const block = splitPemBlocks(csrPem).find((b) => b.type === "CERTIFICATE REQUEST" || b.type === "NEW CERTIFICATE REQUEST");
+  const block = splitPemBlocks(csrPem).find(
+    (b) => b.type === "CERTIFICATE REQUEST" || b.type === "NEW CERTIFICATE REQUEST",
+  );
   if (!block) throw new Error(`${what}: no "-----BEGIN CERTIFICATE REQUEST-----" block found`);
   const der = Buffer.from(block.pem.replace(/-----[^-]+-----/g, "").replace(/\s+/g, ""), "base64");
   try {

@@ -44,7 +44,9 @@ export function parseCertificates(text: string, what: string): X509Certificate[]
 export function parseCertificate(text: string, what: string): X509Certificate {
   const certs = parseCertificates(text, what);
   if (certs.length !== 1) {
-    throw new Error(`${what}: holds ${certs.length} certificates; put only the leaf here and the CA chain in the bundle`);
+    throw new Error(
+      `${what}: holds ${certs.length} certificates; put only the leaf here and the CA chain in the bundle`,
+    );
   }
   return certs[0];
 }

@@ -1,0 +1,152 @@
+import { z } from "zod";
+import { type CertificateSubject, subjectValueProblem } from "./csr-command";
+
+/** PEM text, or a path (relative to the Pulumi project) to a PEM file. Keys: set them with `pulumi config set --secret`. */
+const pemOrPath = z.string().trim().min(1, "must be PEM text or the path of a PEM file");
+
+const subjectField = (field: keyof CertificateSubject) =>
+  z
+    .string()
+    .optional()
+    .superRefine((value, ctx) => {
+      const problem = value === undefined ? undefined : subjectValueProblem(field, value);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    });
+
+const subjectSchema = z
+  .strictObject({
+    O: subjectField("O"),
+    OU: subjectField("OU"),
+    L: subjectField("L"),
+    ST: subjectField("ST"),
+    C: subjectField("C"),
+  })
+  .default({});
+
+/** A CA the stack creates (tls.PrivateKey + tls.SelfSignedCert); its key is a Pulumi secret. */
+const localCaSchema = z.strictObject({
+  type: z.literal("local"),
+  validityDays: z.number().int().min(1).max(36500).default(3650),
+});
+
+/** A CA the admin supplies; `cert` may be the signing CA followed by its chain up to the root. */
+const suppliedCaSchema = z.strictObject({ type: z.literal("localSupplied"), cert: pemOrPath, key: pemOrPath });
+
+/** A CA outside the stack (e.g. an enterprise Microsoft CA): `up` stops until the signed certificates are in config. */
+const externalCaSchema = z.strictObject({
+  type: z.literal("external"),
+  /** Signed certificate per node name, or under `shared` when one certificate is shared. */
+  signedCerts: z.record(z.string(), pemOrPath).default({}),
+  /** The CA chain: the leaf's issuer first, the root last. */
+  caBundle: pemOrPath.optional(),
+});
+
+const DEFAULT_LOCAL_CA = { type: "local" as const, validityDays: 3650 };
+
+const caError = (types: string) => ({ error: `must be one of ${types}` });
+
+const commonFields = {
+  /** One certificate for all nodes (as in the seeds' lab) instead of one per node (the default). */
+  shared: z.boolean().default(false),
+  validityDays: z.number().int().min(1).max(3650).default(365),
+  /** Reissue this many days before expiry (local CA only). */
+  earlyRenewalDays: z.number().int().min(0).default(30),
+  subject: subjectSchema,
+};
+
+const onNodeCsrSchema = z.strictObject({
+  source: z.literal("onNodeCsr"),
+  ...commonFields,
+  ca: z
+    .discriminatedUnion(
+      "type",
+      [localCaSchema, suppliedCaSchema, externalCaSchema],
+      caError('"local", "localSupplied" or "external"'),
+    )
+    .default(DEFAULT_LOCAL_CA),
+});
+
+const offNodeSchema = z.strictObject({
+  source: z.literal("offNode"),
+  ...commonFields,
+  ca: z
+    .discriminatedUnion("type", [localCaSchema, suppliedCaSchema], caError('"local" or "localSupplied"'))
+    .default(DEFAULT_LOCAL_CA),
+});
+
+const byoMaterialSchema = z.strictObject({ key: pemOrPath, cert: pemOrPath, chain: pemOrPath.optional() });
+
+const byoSchema = z.strictObject({
+  source: z.literal("byo"),
+  shared: z.boolean().default(false),
+  /** Key, certificate and optional CA chain per node name, or under `shared` when one certificate is shared. */
+  certs: z.record(z.string(), byoMaterialSchema),
+});
+
+/** Entries keyed by unit must use `shared` exactly when the certificate is shared. */
+function checkUnitKeys(ctx: z.RefinementCtx, shared: boolean, keys: string[], path: string[]): void {
+  if (shared && keys.some((k) => k !== "shared")) {
+    ctx.addIssue({ code: "custom", path, message: 'with shared: true, the only entry must be "shared"' });
+  }
+  if (!shared && keys.includes("shared")) {
+    ctx.addIssue({
+      code: "custom",
+      path,
+      message: 'a "shared" entry needs shared: true; otherwise key entries by node name',
+    });
+  }
+}
+
+export const certificatesConfigSchema = z.preprocess(
+  (raw) => {
+    if (raw === undefined || raw === null) return { source: "onNodeCsr" };
+    if (typeof raw === "object" && !Array.isArray(raw) && !("source" in raw)) return { source: "onNodeCsr", ...raw };
+    return raw;
+  },
+  z
+    .discriminatedUnion("source", [onNodeCsrSchema, offNodeSchema, byoSchema], {
+      error: 'must be "onNodeCsr" (the default), "offNode" or "byo"',
+    })
+    .superRefine((cfg, ctx) => {
+      if (cfg.source === "byo") {
+        checkUnitKeys(ctx, cfg.shared, Object.keys(cfg.certs), ["certs"]);
+        return;
+      }
+      if (cfg.earlyRenewalDays >= cfg.validityDays) {
+        ctx.addIssue({ code: "custom", path: ["earlyRenewalDays"], message: "must be less than validityDays" });
+      }
+      if (cfg.ca.type === "external")
+        checkUnitKeys(ctx, cfg.shared, Object.keys(cfg.ca.signedCerts), ["ca", "signedCerts"]);
+    }),
+);
+
+export type CertificatesConfig = z.infer<typeof certificatesConfigSchema>;
+export type OnNodeCsrConfig = z.infer<typeof onNodeCsrSchema>;
+export type OffNodeConfig = z.infer<typeof offNodeSchema>;
+export type ByoConfig = z.infer<typeof byoSchema>;
+export type CaConfig = OnNodeCsrConfig["ca"];
+export type ByoMaterialConfig = z.infer<typeof byoMaterialSchema>;
+
+/** `shared`, or the node names: the certificates to obtain. */
+export function certificateUnits(shared: boolean, nodeNames: string[]): string[] {
+  return shared ? ["shared"] : nodeNames;
+}
+
+/** Problems that need the node list: entries for unknown nodes, or nodes without an entry. */
+export function certificatesConfigProblems(cfg: CertificatesConfig, nodeNames: string[]): string[] {
+  const entries =
+    cfg.source === "byo"
+      ? { path: "certificates.certs", keys: Object.keys(cfg.certs), required: true }
+      : cfg.ca.type === "external"
+        ? { path: "certificates.ca.signedCerts", keys: Object.keys(cfg.ca.signedCerts), required: false }
+        : undefined;
+  if (!entries) return [];
+  const units = certificateUnits(cfg.shared, nodeNames);
+  const problems = entries.keys
+    .filter((key) => !units.includes(key))
+    .map((key) => `${entries.path}.${key}: not one of the nodes (${nodeNames.join(", ")})`);
+  if (entries.required) {
+    problems.push(...units.filter((u) => !entries.keys.includes(u)).map((u) => `${entries.path}.${u}: missing`));
+  }
+  return problems;
+}
