@@ -1,13 +1,12 @@
 import { isIP } from "node:net";
 import { z } from "zod";
 
-const HOSTNAME = /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const HOSTNAME =
+  /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 const DOMAIN = /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
 
 const domainName = z.string().regex(DOMAIN, "must be a DNS domain such as tptac9.com (letters, digits, dots, hyphens)");
-const hostOrIp = z
-  .string()
-  .refine((v) => isIP(v) !== 0 || HOSTNAME.test(v), "must be an IP address or a host name");
+const hostOrIp = z.string().refine((v) => isIP(v) !== 0 || HOSTNAME.test(v), "must be an IP address or a host name");
 const port = z.number().int().min(1).max(65535);
 
 export const nodeSchema = z.object({
@@ -38,7 +37,10 @@ export const callBridgeSchema = z.object({
     .regex(/^https:\/\/[^/\s]+(:\d+)?\/?$/, "must be an https:// URL of the CMS API, e.g. https://10.106.81.30:445")
     .optional(),
   /** Pin this Call Bridge to one XMPP server (`host:port`); leave unset for DNS SRV failover (recommended). */
-  serverAddress: z.string().regex(/^[^\s:]+(:\d+)?$/, "must be host or host:port").optional(),
+  serverAddress: z
+    .string()
+    .regex(/^[^\s:]+(:\d+)?$/, "must be host or host:port")
+    .optional(),
 });
 
 export const clusterConfigSchema = z
@@ -47,7 +49,10 @@ export const clusterConfigSchema = z
     nodes: z.array(nodeSchema).min(1, "list at least one node"),
     /** Node that runs `xmpp cluster initialize`; defaults to the first node. */
     initializer: z.string().optional(),
-    listen: z.array(z.string().regex(/^[a-e]$/, "interfaces are a, b, c, d or e")).min(1).default(["a"]),
+    listen: z
+      .array(z.string().regex(/^[a-e]$/, "interfaces are a, b, c, d or e"))
+      .min(1)
+      .default(["a"]),
     callBridges: z.array(callBridgeSchema).min(1, "list at least one Call Bridge"),
     mmp: z
       .object({
@@ -80,7 +85,8 @@ export const clusterConfigSchema = z
       const seen = new Map<string, number>();
       items.forEach((item, i) => {
         const k = key(item).toLowerCase();
-        if (seen.has(k)) ctx.addIssue({ code: "custom", path: [...path, i], message: `duplicate ${what} "${key(item)}"` });
+        if (seen.has(k))
+          ctx.addIssue({ code: "custom", path: [...path, i], message: `duplicate ${what} "${key(item)}"` });
         seen.set(k, i);
       });
     };
@@ -133,7 +139,9 @@ export function configWarnings(cfg: ClusterConfig): string[] {
     warnings.push(`only ${cfg.nodes.length} XMPP node(s): the cluster has no quorum if one node fails`);
   }
   if (cfg.nodes.length % 2 === 0) {
-    warnings.push(`${cfg.nodes.length} nodes tolerate no more failures than ${cfg.nodes.length - 1}; prefer an odd count`);
+    warnings.push(
+      `${cfg.nodes.length} nodes tolerate no more failures than ${cfg.nodes.length - 1}; prefer an odd count`,
+    );
   }
   if (cfg.api.insecureSkipVerify) warnings.push("api.insecureSkipVerify is on: the CMS API certificate is not checked");
   return warnings;

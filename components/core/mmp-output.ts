@@ -1,5 +1,6 @@
 /** Pure helpers for MMP command text: redaction, output cleaning and failure detection. */
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escape sequences start with ESC
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
 
 export const REDACTED = "<redacted>";

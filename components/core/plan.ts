@@ -46,7 +46,11 @@ export interface ClusterPlan {
 }
 
 export class PlanError extends Error {
-  constructor(readonly node: string, message: string, readonly hint: string) {
+  constructor(
+    readonly node: string,
+    message: string,
+    readonly hint: string,
+  ) {
     super(`[${node}] ${message}\n  next: ${hint}`);
     this.name = "PlanError";
   }
@@ -66,7 +70,11 @@ export function configureSteps(intent: NodeIntent, domain: string, facts: NodeFa
   if (facts.xmpp.domain !== domain) steps.push(step(`xmpp domain ${domain}`));
   if (!sameSet(facts.xmpp.listen, intent.listen)) steps.push(step(`xmpp listen ${intent.listen.join(" ")}`));
   const { keyFile, certFile, bundleFile } = intent.certs;
-  if (facts.xmpp.keyFile !== keyFile || facts.xmpp.certificateFile !== certFile || facts.xmpp.caBundleFile !== bundleFile) {
+  if (
+    facts.xmpp.keyFile !== keyFile ||
+    facts.xmpp.certificateFile !== certFile ||
+    facts.xmpp.caBundleFile !== bundleFile
+  ) {
     steps.push(step(`xmpp certs ${keyFile} ${certFile}${bundleFile ? ` ${bundleFile}` : ""}`));
   }
   if (facts.xmpp.trustBundle !== intent.trustBundle) steps.push(step(`xmpp cluster trust ${intent.trustBundle}`));
@@ -90,7 +98,8 @@ export function callBridgeSteps(
 ): Step[] {
   const steps: Step[] = [];
   for (const entry of facts.callBridges) {
-    if (!wanted.includes(entry.name)) steps.push({ node, command: `xmpp callbridge del ${entry.name}`, kind: "configure" });
+    if (!wanted.includes(entry.name))
+      steps.push({ node, command: `xmpp callbridge del ${entry.name}`, kind: "configure" });
   }
   for (const bridge of wanted) {
     const held = secretOf(facts, bridge);
@@ -99,7 +108,8 @@ export function callBridgeSteps(
     if (present && want !== undefined && held === want) continue;
     if (present && generates && want === undefined) continue;
     if (present) steps.push({ node, command: `xmpp callbridge del ${bridge}`, kind: "configure" });
-    if (generates && want === undefined) steps.push({ node, command: `xmpp callbridge add ${bridge}`, kind: "configure" });
+    if (generates && want === undefined)
+      steps.push({ node, command: `xmpp callbridge add ${bridge}`, kind: "configure" });
     else steps.push({ node, command: `xmpp callbridge add-secret ${bridge}`, kind: "configure", bridge });
   }
   return steps;
@@ -149,7 +159,12 @@ export function planCluster(
     const bridges = callBridgeSteps(node.name, nodeFacts, intent.callBridges, expected, isSeed);
     let activate: Step[] = [];
     if (isSeed && initialize) {
-      activate = activation(node.name, ["xmpp disable", "xmpp cluster enable", "xmpp cluster initialize", "xmpp enable"]);
+      activate = activation(node.name, [
+        "xmpp disable",
+        "xmpp cluster enable",
+        "xmpp cluster initialize",
+        "xmpp enable",
+      ]);
     } else if (!isSeed && !isClustered(nodeFacts)) {
       activate = activation(node.name, [
         "xmpp disable",

@@ -36,15 +36,21 @@ export interface MmpSession {
   list(): Promise<string[]>;
   /** Redacted commands run so far in this session, in order. */
   readonly commands: readonly string[];
+  close(): void;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
-const SECRET_PROMPT = /Enter call ?bridge secret:?\s*$/i;
+const SECRET_PROMPT = /(Enter|Re-?enter|Confirm) call ?bridge secret:?\s*$/i;
 const UNEXPECTED_PROMPT = /(\?|:|\(y\/n\)|\[y\/n\])\s*$/i;
 const FIRST_PROMPT = /(?:^|\n)([^\s>]+)> $/;
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** Opens one SSH connection to the node with an MMP shell; SFTP rides on the same connection. */
+export function openMmpSession(target: MmpTarget): Promise<MmpSession> {
+  return ShellSession.open(target);
 }
 
 /** Opens one SSH connection to the node, runs `fn` with an MMP shell (and SFTP on the same connection), then closes. */
@@ -245,4 +251,3 @@ class ShellSession implements MmpSession {
     this.client.end();
   }
 }
-

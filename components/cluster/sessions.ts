@@ -1,0 +1,57 @@
+import type { GatheredFacts } from "../core/facts";
+import { readFacts } from "../mmp/read-facts";
+import { type MmpSession, type MmpTarget, openMmpSession } from "../mmp/session";
+
+/** One open MMP session per reachable node for the duration of one operation. */
+export class NodeSessions {
+  private constructor(
+    readonly sessions: Map<string, MmpSession>,
+    readonly unreachable: Map<string, string>,
+  ) {}
+
+  /** Connects to every node in parallel. Unreachable nodes are recorded, not thrown, so callers can decide. */
+  static async open(targets: MmpTarget[]): Promise<NodeSessions> {
+    const sessions = new Map<string, MmpSession>();
+    const unreachable = new Map<string, string>();
+    await Promise.all(
+      targets.map(async (target) => {
+        try {
+          sessions.set(target.node, await openMmpSession(target));
+        } catch (err) {
+          unreachable.set(target.node, (err as Error).message);
+        }
+      }),
+    );
+    return new NodeSessions(sessions, unreachable);
+  }
+
+  get(node: string): MmpSession {
+    const session = this.sessions.get(node);
+    if (!session) throw new Error(this.unreachable.get(node) ?? `[${node}] no MMP session`);
+    return session;
+  }
+
+  async facts(nodes: string[]): Promise<Record<string, GatheredFacts>> {
+    const out: Record<string, GatheredFacts> = {};
+    await Promise.all(
+      nodes.map(async (node) => {
+        const session = this.sessions.get(node);
+        if (!session) {
+          out[node] = { reachable: false, error: this.unreachable.get(node) ?? "not connected" };
+          return;
+        }
+        out[node] = { reachable: true, facts: await readFacts(session) };
+      }),
+    );
+    return out;
+  }
+
+  /** Redacted commands each session ran, per node. */
+  commands(): Record<string, string[]> {
+    return Object.fromEntries([...this.sessions].map(([node, s]) => [node, [...s.commands]]));
+  }
+
+  close(): void {
+    for (const session of this.sessions.values()) session.close();
+  }
+}
