@@ -105,7 +105,10 @@ export const certificatesConfigSchema = z.preprocess(
   },
   z
     .discriminatedUnion("source", [onNodeCsrSchema, offNodeSchema, byoSchema], {
-      error: 'must be "onNodeCsr" (the default), "offNode" or "byo"',
+      error: (issue) =>
+        typeof issue.input === "object"
+          ? 'must be "onNodeCsr" (the default), "offNode" or "byo"'
+          : "must be a mapping such as { source: onNodeCsr, shared: false }",
     })
     .superRefine((cfg, ctx) => {
       if (cfg.source === "byo") {
