@@ -1,0 +1,82 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { CmsApiTarget } from "../callbridge/api-client";
+import { verifyCluster } from "../cluster/verify";
+import { formatFindings } from "../core/verify";
+import { type MmpTargetInput, mmpTarget } from "./mmp-target";
+import { requireSecretConfig } from "./provider-config";
+
+export interface BridgeApiInput {
+  bridge: string;
+  apiUrl: string;
+  username: string;
+  passwordKey: string;
+  caCertPem?: string;
+  insecureSkipVerify: boolean;
+}
+
+export interface ClusterVerificationInputs {
+  nodes: { name: string; xmppAddress: string; mmp: MmpTargetInput }[];
+  callBridges: string[];
+  bridgeApis: BridgeApiInput[];
+  timeoutSeconds: number;
+  /** Changes whenever anything verified may have changed, so verification runs after every real change. */
+  revision: string;
+}
+
+export interface ClusterVerificationOutputs extends ClusterVerificationInputs {
+  findings: string[];
+}
+
+function apiTarget(b: BridgeApiInput): CmsApiTarget {
+  return {
+    bridge: b.bridge,
+    url: b.apiUrl,
+    username: b.username,
+    password: requireSecretConfig(b.passwordKey, "CMS API password"),
+    caCertPem: b.caCertPem,
+    insecureSkipVerify: b.insecureSkipVerify,
+    timeoutMs: 15_000,
+  };
+}
+
+async function run(inputs: ClusterVerificationInputs, timeoutMs: number) {
+  return verifyCluster({
+    expected: { nodes: inputs.nodes, callBridges: inputs.callBridges },
+    targets: inputs.nodes.map((n) => mmpTarget(n.mmp)),
+    bridges: inputs.bridgeApis.map(apiTarget),
+    timeoutMs,
+  });
+}
+
+async function verifyOrThrow(inputs: ClusterVerificationInputs): Promise<ClusterVerificationOutputs> {
+  const findings = await run(inputs, inputs.timeoutSeconds * 1000);
+  if (findings.length > 0) {
+    throw new Error(
+      `verification failed after ${inputs.timeoutSeconds} s:\n${formatFindings(findings)}\nThe cluster state is saved; fix the cause and run \`pulumi up\` again.`,
+    );
+  }
+  return { ...inputs, findings: [] };
+}
+
+export async function diff(_id: string, olds: ClusterVerificationOutputs, news: ClusterVerificationInputs) {
+  const { findings, ...oldInputs } = olds;
+  const result: pulumi.dynamic.DiffResult = {
+    changes: JSON.stringify(oldInputs) !== JSON.stringify(news) || (findings ?? []).length > 0,
+  };
+  return result;
+}
+
+export async function create(inputs: ClusterVerificationInputs): Promise<pulumi.dynamic.CreateResult> {
+  return { id: "xmpp-cluster-verification", outs: await verifyOrThrow(inputs) };
+}
+
+export async function update(_id: string, _olds: ClusterVerificationOutputs, news: ClusterVerificationInputs) {
+  const result: pulumi.dynamic.UpdateResult = { outs: await verifyOrThrow(news) };
+  return result;
+}
+
+/** Refresh: one look, no waiting; problems are recorded so the next `up` verifies (and reports) again. */
+export async function read(id: string, props: ClusterVerificationOutputs): Promise<pulumi.dynamic.ReadResult> {
+  const findings = await run(props, 0);
+  return { id, props: { ...props, findings: findings.map((f) => `[${f.scenario}] ${f.subject} ${f.problem}`) } };
+}
