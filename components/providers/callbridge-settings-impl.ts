@@ -36,7 +36,9 @@ const COMPARED: (keyof CallBridgeSettingsInputs)[] = ["bridge", "apiUrl", "domai
 
 export async function diff(_id: string, olds: CallBridgeSettingsInputs, news: CallBridgeSettingsInputs) {
   const changed = COMPARED.filter((k) => olds[k] !== news[k]);
-  const result: pulumi.dynamic.DiffResult = { changes: changed.length > 0 || olds.retainOnDelete !== news.retainOnDelete };
+  const result: pulumi.dynamic.DiffResult = {
+    changes: changed.length > 0 || olds.retainOnDelete !== news.retainOnDelete,
+  };
   return result;
 }
 

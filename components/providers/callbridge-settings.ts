@@ -22,6 +22,13 @@ type Inputs = { [K in keyof CallBridgeSettingsInputs]: pulumi.Input<CallBridgeSe
 /** Seed step 9: a Call Bridge's XMPP settings (name, domain, secret, server address) through the CMS REST API. */
 export class CallBridgeXmppSettings extends pulumi.dynamic.Resource {
   constructor(name: string, args: Inputs, opts?: pulumi.CustomResourceOptions) {
-    super(callBridgeSettingsProvider, name, args, { ...opts, additionalSecretOutputs: ["sharedSecret"] }, "cms", "CallBridgeXmppSettings");
+    super(
+      callBridgeSettingsProvider,
+      name,
+      args,
+      { ...opts, additionalSecretOutputs: ["sharedSecret"] },
+      "cms",
+      "CallBridgeXmppSettings",
+    );
   }
 }

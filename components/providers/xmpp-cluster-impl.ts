@@ -78,7 +78,9 @@ export function removalProblems(olds: Partial<XmppClusterOutputs>, news: XmppClu
   }
   const leader = leaving.find((n) => olds.leader?.startsWith(`${n.xmppAddress}:`));
   if (leader && leaving.length === 1) {
-    problems.push(`this change removes ${leader.name}, the current XMPP leader; set confirmNodeRemoval: true to proceed`);
+    problems.push(
+      `this change removes ${leader.name}, the current XMPP leader; set confirmNodeRemoval: true to proceed`,
+    );
   }
   if (olds.domain && olds.domain !== news.domain) {
     problems.push(
@@ -148,7 +150,10 @@ export async function remove(_id: string, props: XmppClusterOutputs): Promise<vo
 }
 
 /** Refresh: reads the nodes and records drift as the plan the next `up` would run. Changes nothing. */
-export async function read(id: string, props: XmppClusterOutputs): Promise<pulumi.dynamic.ReadResult<XmppClusterOutputs>> {
+export async function read(
+  id: string,
+  props: XmppClusterOutputs,
+): Promise<pulumi.dynamic.ReadResult<XmppClusterOutputs>> {
   return withPlannedCluster(operation(props), async (_sessions, plan, facts) => {
     const nodeStates = Object.fromEntries(Object.entries(facts).map(([node, f]) => [node, publicFacts(f)]));
     const leader = Object.values(facts).find((f) => f.cluster.leader)?.cluster.leader ?? "";
