@@ -1,0 +1,15 @@
+export const OID = {
+  commonName: "2.5.4.3",
+  country: "2.5.4.6",
+  locality: "2.5.4.7",
+  state: "2.5.4.8",
+  organization: "2.5.4.10",
+  organizationalUnit: "2.5.4.11",
+  emailAddress: "1.2.840.113549.1.9.1",
+  extensionRequest: "1.2.840.113549.1.9.14",
+  subjectAltName: "2.5.29.17",
+  basicConstraints: "2.5.29.19",
+  keyUsage: "2.5.29.15",
+  sha256WithRSA: "1.2.840.113549.1.1.11",
+  ecdsaWithSHA256: "1.2.840.10045.4.3.2",
+} as const;
