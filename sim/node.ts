@@ -193,7 +193,11 @@ export class SimNode implements MmpNode {
   }
 
   async resolveHost(name: string): Promise<string | null> {
-    const addresses = await resolveHost(name, this.options.dnsServer, this.timings.connectTimeoutMs);
+    const addresses = await resolveHost(name, {
+      server: this.options.dnsServer,
+      localAddress: this.host,
+      timeoutMs: this.timings.connectTimeoutMs,
+    });
     return addresses[0] ?? null;
   }
 

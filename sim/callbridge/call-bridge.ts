@@ -61,7 +61,11 @@ export class CallBridge {
       return;
     }
     const timeout = this.deps.timings.connectTimeoutMs;
-    const resolved = await resolveComponentTargets(domain, serverAddress, this.deps.dnsServer, timeout);
+    const resolved = await resolveComponentTargets(domain, serverAddress, {
+      server: this.deps.dnsServer,
+      localAddress: this.deps.localAddress,
+      timeoutMs: timeout,
+    });
     if (generation !== this.generation) return;
     if (!resolved.ok) return this.retry(generation, "dns error", resolved.reason);
     let failure: { status: BridgeStatus; detail: string } | null = null;

@@ -24,6 +24,7 @@ export class TrackedListener {
   async listen(): Promise<void> {
     if (this.server) return;
     const server = createServer((socket) => {
+      socket.setNoDelay(true);
       this.sockets.add(socket);
       socket.once("close", () => this.sockets.delete(socket));
       socket.on("error", () => socket.destroy());
