@@ -80,7 +80,7 @@ describe("Call Bridge XMPP connection", () => {
       SRV_NAME,
       ["cb1", "cb2", "cb3"].map((name) => ({ priority: 0, weight: 0, port: 5223, target: `${name}.${DOMAIN}` })),
     );
-    cluster.nodes.forEach((node) => dns.a.set(`${node.name}.${DOMAIN}`, [node.host]));
+    for (const node of cluster.nodes) dns.a.set(`${node.name}.${DOMAIN}`, [node.host]);
     const status = await eventually(async () => {
       const current = await bridgeStatus("cb1");
       return current.status === "connected" ? current : null;

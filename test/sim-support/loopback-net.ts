@@ -17,11 +17,15 @@ export function threeNodes(subnet: string, extra: Partial<SimNodeOptions> = {}):
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls `probe` until it returns a truthy value. */
-export async function eventually<T>(probe: () => T | Promise<T>, timeoutMs = 5000, stepMs = 25): Promise<T> {
+export async function eventually<T>(
+  probe: () => T | Promise<T>,
+  timeoutMs = 5000,
+  stepMs = 25,
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
-    if (value) return value;
+    if (value) return value as NonNullable<T>;
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
     await sleep(stepMs);
   }
