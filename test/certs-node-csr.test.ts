@@ -58,6 +58,12 @@ const inputs: impl.NodeCsrInputs = {
   exportKey: false,
 };
 
+/** `create`, with the outputs it always returns. */
+async function created(args: impl.NodeCsrInputs): Promise<{ id: string; outs: impl.NodeCsrOutputs }> {
+  const { id, outs } = await impl.create(args);
+  return { id, outs: outs as impl.NodeCsrOutputs };
+}
+
 beforeAll(() => {
   pki = new TestPki();
   leaf = pki.issue();
@@ -73,7 +79,7 @@ beforeEach(() => {
 
 describe("NodeCsr provider", () => {
   it("runs pki csr under a fresh versioned base and returns the CSR, not the key", async () => {
-    const { id, outs } = await impl.create(inputs);
+    const { id, outs } = await created(inputs);
     const base = node.commands[0].split(" ")[2];
     expect(base).toMatch(/^xmpp-cb1-csr-[0-9a-f]{8}$/);
     expect(node.commands).toEqual([
@@ -82,12 +88,12 @@ describe("NodeCsr provider", () => {
     expect(id).toBe(`cb1/${base}`);
     expect(outs).toEqual({ ...inputs, keyFile: `${base}.key`, csrFile: `${base}.csr`, certRequestPem: leaf.csr });
     expect(JSON.stringify(outs)).not.toContain("PRIVATE KEY");
-    const again = await impl.create(inputs);
+    const again = await created(inputs);
     expect(again.outs.keyFile).not.toBe(outs.keyFile);
   });
 
   it("downloads the key only for a shared certificate, after checking it belongs to the CSR", async () => {
-    const { outs } = await impl.create({ ...inputs, unit: "shared", exportKey: true });
+    const { outs } = await created({ ...inputs, unit: "shared", exportKey: true });
     expect(outs.keyFile).toMatch(/^xmpp-shared-csr-[0-9a-f]{8}\.key$/);
     expect(outs.keyPem).toBe(leaf.key);
   });
@@ -117,7 +123,7 @@ describe("NodeCsr provider", () => {
   });
 
   it("replaces on a request change and only updates on a connection change", async () => {
-    const { outs } = await impl.create(inputs);
+    const { outs } = await created(inputs);
     expect(await impl.diff("id", outs, inputs)).toEqual({ changes: false, replaces: [] });
     expect(await impl.diff("id", outs, { ...inputs, subjectAltNames: [DOMAIN] })).toEqual({
       changes: true,
@@ -133,7 +139,7 @@ describe("NodeCsr provider", () => {
   });
 
   it("reads as gone once the key left the node, and deletes only its own files", async () => {
-    const { id, outs } = await impl.create(inputs);
+    const { id, outs } = await created(inputs);
     expect(await impl.read(id, outs)).toEqual({ id, props: outs });
     await impl.remove(id, outs);
     expect([...node.files.keys()]).toEqual(["other.key"]);
