@@ -33,3 +33,15 @@ export function nsupdateScript(sets: RecordSet[], opts: NsupdateScriptOptions): 
   });
   return `${[...head, ...blocks].join("\n")}\n`;
 }
+
+/** An nsupdate script that deletes exactly these records (and no others at the same names). */
+export function nsupdateRemovalScript(sets: RecordSet[], opts: NsupdateScriptOptions): string {
+  const head = [
+    "; Removes the XMPP cluster's SRV and A records that the stack wrote; other records at these names stay.",
+    "; Microsoft DNS (secure updates): kinit <admin>@<REALM>, then: nsupdate -g <this file>",
+    ...(opts.server ? [`server ${opts.server.host} ${opts.server.port}`] : []),
+    `zone ${canonicalName(opts.zone)}.`,
+  ];
+  const lines = sets.flatMap((s) => s.values.map((v) => `update delete ${canonicalName(s.name)}. ${s.type} ${v}`));
+  return `${[...head, ...lines, "send"].join("\n")}\n`;
+}

@@ -1,0 +1,25 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { RecordSet } from "../core/dns/records";
+import type { Route53Config } from "../core/dns/schema";
+import { requireOptional } from "./optional-package";
+
+/**
+ * One `aws.route53.Record` per RRset. `@pulumi/aws` is an optional peer dependency, loaded only here, so stacks
+ * that do not use Route 53 never need it installed.
+ */
+export function route53RecordSets(
+  prefix: string,
+  sets: RecordSet[],
+  cfg: Pick<Route53Config, "zoneId">,
+  opts: pulumi.CustomResourceOptions,
+): pulumi.CustomResource[] {
+  const aws = requireOptional<typeof import("@pulumi/aws")>("@pulumi/aws", "route53");
+  return sets.map(
+    (s) =>
+      new aws.route53.Record(
+        `${prefix}-${s.name}-${s.type}`,
+        { zoneId: cfg.zoneId, name: s.name, type: s.type, ttl: s.ttl, records: s.values },
+        opts,
+      ),
+  );
+}
