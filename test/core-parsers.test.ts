@@ -91,6 +91,7 @@ describe("xmpp status block", () => {
       [
         "Enabled               : true",
         "Clustered             : true",
+        "Cluster enabled       : true",
         "Domain                : tptac9.com",
         "Listening interfaces  : a",
         "Key file              : abhiall.key",
@@ -107,6 +108,7 @@ describe("xmpp status block", () => {
       certificateFile: "abhiall.cer",
       caBundleFile: "certall.cer",
       clusterEnabled: true,
+      clustered: true,
       trustBundle: "xmpp-cluster-bundle.crt",
     });
   });

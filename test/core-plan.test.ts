@@ -102,6 +102,13 @@ describe("drift and updates", () => {
     ]);
   });
 
+  it("re-enables a member whose live status is empty while XMPP is stopped, without a second join", () => {
+    const facts = convergedLab();
+    facts.cb3.xmpp.enabled = false;
+    facts.cb3.cluster = { state: undefined, peers: [], leader: undefined, duplicates: [] };
+    expect(commands(planCluster(labIntent(), facts), "cb3")).toEqual(["xmpp enable"]);
+  });
+
   it("re-enables XMPP that was disabled by hand, and nothing more", () => {
     const facts = convergedLab();
     facts.cb2.xmpp.enabled = false;

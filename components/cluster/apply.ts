@@ -74,7 +74,15 @@ export async function withPlannedCluster<T>(
   }
 }
 
+/** A node that rejoins by itself when XMPP is enabled again (membership survived) must not be joined twice. */
+async function alreadyJoined(session: MmpSession, step: Step): Promise<boolean> {
+  if (!step.command.startsWith("xmpp cluster join ")) return false;
+  const seed = step.command.split(" ").pop() as string;
+  return parseClusterStatus(await session.run("xmpp cluster status")).peers.some((p) => p.address === seed);
+}
+
 async function runStep(session: MmpSession, step: Step, secrets: Record<string, string>): Promise<void> {
+  if (await alreadyJoined(session, step)) return;
   if (step.bridge) {
     const secret = secrets[step.bridge];
     if (!secret) {

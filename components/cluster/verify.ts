@@ -18,7 +18,13 @@ async function findingsOnce(sessions: NodeSessions, req: VerifyRequest): Promise
   const findings: Finding[] = [];
   for (const [node, g] of Object.entries(gathered)) {
     if (g.reachable) facts[node] = g.facts;
-    else findings.push({ scenario: "quorum", subject: node, problem: `is unreachable: ${g.error}`, next: "bring the node back" });
+    else
+      findings.push({
+        scenario: "quorum",
+        subject: node,
+        problem: `is unreachable: ${g.error}`,
+        next: "bring the node back",
+      });
   }
   findings.push(...verifyClusterFacts(req.expected, facts));
   for (const bridge of req.bridges) {
@@ -26,7 +32,12 @@ async function findingsOnce(sessions: NodeSessions, req: VerifyRequest): Promise
       const finding = verifyCallBridgeStatus(bridge.bridge, await getXmppConnectionStatus(bridge));
       if (finding) findings.push(finding);
     } catch (err) {
-      findings.push({ scenario: "dns", subject: bridge.bridge, problem: (err as Error).message, next: "check the API" });
+      findings.push({
+        scenario: "dns",
+        subject: bridge.bridge,
+        problem: (err as Error).message,
+        next: "check the API",
+      });
     }
   }
   return findings;

@@ -21,12 +21,25 @@ export const FACT_COMMANDS = {
   cluster: "xmpp cluster status",
 } as const;
 
-/** A node is a cluster member when its status names a state and at least one peer. */
-export function isClustered(facts: NodeFacts): boolean {
+/** The live cluster status names a state and at least one peer. */
+export function isLiveMember(facts: NodeFacts): boolean {
   return (
     facts.xmpp.clusterEnabled !== false &&
     (facts.cluster.state === "LEADER" || facts.cluster.state === "FOLLOWER") &&
     facts.cluster.peers.length > 0
+  );
+}
+
+/**
+ * A node is a cluster member when its live status says so, or when XMPP is merely stopped on a node that still
+ * reports membership (in the `xmpp` block or a remembered peer list): enabling XMPP brings it back.
+ */
+export function isClustered(facts: NodeFacts): boolean {
+  if (isLiveMember(facts)) return true;
+  return (
+    facts.xmpp.enabled === false &&
+    facts.xmpp.clusterEnabled !== false &&
+    (facts.xmpp.clustered === true || facts.cluster.peers.length > 0)
   );
 }
 

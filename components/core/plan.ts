@@ -1,4 +1,4 @@
-import { isClustered, listsPeer, type NodeFacts } from "./facts";
+import { isClustered, isLiveMember, listsPeer, type NodeFacts } from "./facts";
 
 /** What one node should look like. File names come from the certificate material. */
 export interface NodeIntent {
@@ -134,7 +134,7 @@ export function planCluster(
   const initialize = clustered.length === 0;
 
   for (const node of clustered) {
-    if (node !== seedNode && !listsPeer(facts[node.name], seedNode.xmppAddress)) {
+    if (node !== seedNode && isLiveMember(facts[node.name]) && !listsPeer(facts[node.name], seedNode.xmppAddress)) {
       throw new PlanError(
         node.name,
         `is a member of a different XMPP cluster (peers: ${facts[node.name].cluster.peers.map((p) => p.address).join(", ")}) than ${seedNode.name}`,

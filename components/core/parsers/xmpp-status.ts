@@ -9,6 +9,8 @@ export interface XmppStatus {
   certificateFile: string | undefined;
   caBundleFile: string | undefined;
   clusterEnabled: boolean | undefined;
+  /** Cluster membership as the status block reports it, when it does (it survives `xmpp disable`). */
+  clustered: boolean | undefined;
   trustBundle: string | undefined;
 }
 
@@ -22,7 +24,8 @@ export function parseXmppStatus(output: string): XmppStatus {
     keyFile: optionalValue(firstValue(pairs, /^key file$/)),
     certificateFile: optionalValue(firstValue(pairs, /^cert(ificate)? file$/)),
     caBundleFile: optionalValue(firstValue(pairs, /^(ca )?bundle file$|^ca bundle$/)),
-    clusterEnabled: parseFlag(firstValue(pairs, /^(cluster|clustered|cluster enabled|clustering)$/)),
+    clusterEnabled: parseFlag(firstValue(pairs, /^(cluster enabled|cluster|clustering)$/)),
+    clustered: parseFlag(firstValue(pairs, /^clustered$/)),
     trustBundle: optionalValue(firstValue(pairs, /^(cluster )?trust( bundle)?( file)?$/)),
   };
 }

@@ -1,0 +1,69 @@
+import type { ClusterIntent } from "../../components/core/plan";
+import type { MmpTarget } from "../../components/mmp/session";
+import { withMmpSession } from "../../components/mmp/session";
+import { type SimCluster, startSimCluster } from "../../sim";
+import { issueTestCertificate } from "./pki";
+
+export const READ_ONLY = new Set(["version", "xmpp", "xmpp callbridge list", "xmpp cluster status", "pki list"]);
+
+/** Commands a node ran that change something (the transcript minus reads). */
+export function mutating(sim: SimCluster, node: string): string[] {
+  return sim
+    .node(node)
+    .transcript.map((e) => e.command)
+    .filter((c) => !READ_ONLY.has(c));
+}
+
+export interface SimLab {
+  sim: SimCluster;
+  domain: string;
+  targets: MmpTarget[];
+  intent: ClusterIntent;
+}
+
+/** Three simulated nodes on 127.0.<subnet>.1-3 with one shared certificate uploaded to each. */
+export async function startSimLab(subnet: number, nodeCount = 3): Promise<SimLab> {
+  const names = Array.from({ length: nodeCount }, (_, i) => `cb${i + 1}`);
+  const sim = await startSimCluster({
+    nodes: names.map((name, i) => ({ name, host: `127.0.${subnet}.${i + 1}` })),
+    keepaliveMs: 50,
+    electionTimeoutMs: 200,
+  });
+  const domain = "tptac9.com";
+  const targets: MmpTarget[] = sim.nodes.map((n) => ({
+    node: n.name,
+    host: n.host,
+    port: n.sshPort,
+    username: "admin",
+    password: "admin",
+    hostKeyFingerprint: n.hostKeyFingerprint,
+    timeoutMs: 10_000,
+  }));
+  const pki = issueTestCertificate(
+    domain,
+    names.map((n) => `${n}.${domain}`),
+  );
+  await Promise.all(
+    targets.map((t) =>
+      withMmpSession(t, async (s) => {
+        await s.upload("xmpp.key", pki.keyPem);
+        await s.upload("xmpp.cer", pki.certPem);
+        await s.upload("xmpp-ca.cer", pki.caPem);
+      }),
+    ),
+  );
+  for (const n of sim.nodes) n.clearTranscript();
+  const intent: ClusterIntent = {
+    domain,
+    initializer: "cb1",
+    callBridges: ["cb1", "cb2", "cb3"],
+    nodes: sim.nodes.map((n) => ({
+      name: n.name,
+      xmppAddress: n.host,
+      listen: ["a"],
+      certs: { keyFile: "xmpp.key", certFile: "xmpp.cer", bundleFile: "xmpp-ca.cer" },
+      trustBundle: "xmpp.cer",
+    })),
+  };
+  return { sim, domain, targets, intent };
+}
