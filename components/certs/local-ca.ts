@@ -17,9 +17,9 @@ export interface SigningCa {
 
 type LocalCaConfig = Exclude<CaConfig, { type: "external" }>;
 
-export const CA_KEY = { algorithm: "RSA", rsaBits: 3072 } as const;
+const CA_KEY = { algorithm: "RSA", rsaBits: 3072 } as const;
 export const LEAF_KEY = { algorithm: "RSA", rsaBits: 2048 } as const;
-export const LEAF_USES = ["digitalSignature", "keyEncipherment", "serverAuth", "clientAuth"];
+const LEAF_USES = ["digitalSignature", "keyEncipherment", "serverAuth", "clientAuth"];
 
 export function tlsSubject(commonName: string, subject: CertificateSubject) {
   return {

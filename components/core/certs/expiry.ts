@@ -1,6 +1,6 @@
 import { X509Certificate } from "node:crypto";
 
-export const EXPIRY_WARNING_DAYS = 30;
+const EXPIRY_WARNING_DAYS = 30;
 
 const DAY_MS = 86_400_000;
 

@@ -1,7 +1,7 @@
 import { createHash, X509Certificate } from "node:crypto";
 
 /** Longest name we produce; MMP file names are bare names in one flat directory. */
-export const MAX_FILE_NAME_LENGTH = 64;
+const MAX_FILE_NAME_LENGTH = 64;
 
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const UNIT_MAX = 32;

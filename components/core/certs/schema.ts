@@ -125,10 +125,8 @@ export const certificatesConfigSchema = z.preprocess(
 
 export type CertificatesConfig = z.infer<typeof certificatesConfigSchema>;
 export type OnNodeCsrConfig = z.infer<typeof onNodeCsrSchema>;
-export type OffNodeConfig = z.infer<typeof offNodeSchema>;
 export type ByoConfig = z.infer<typeof byoSchema>;
 export type CaConfig = OnNodeCsrConfig["ca"];
-export type ByoMaterialConfig = z.infer<typeof byoMaterialSchema>;
 
 /** `shared`, or the node names: the certificates to obtain. */
 export function certificateUnits(shared: boolean, nodeNames: string[]): string[] {

@@ -1,0 +1,64 @@
+import { execFileSync } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as impl from "../components/certs/on-node-csr-impl";
+import { csrPublicKeyDer } from "../components/core/certs/csr-public-key";
+import { withMmpSession } from "../components/mmp/session";
+import { setProviderConfig } from "../components/providers/provider-config";
+import { type SimCluster, startSimCluster } from "../sim";
+import { ALL_NAMES, DOMAIN } from "./certs-fixtures";
+import { loopbackSubnet } from "./sim-support/loopback-net";
+
+/** The NodeCsr provider against one simulated CMS node over real SSH/SFTP (no engine). */
+describe("NodeCsr on a simulated node", () => {
+  let sim: SimCluster;
+  let inputs: impl.NodeCsrInputs;
+
+  beforeAll(async () => {
+    sim = await startSimCluster({ nodes: [{ name: "cb1", host: `${loopbackSubnet()}.1` }] });
+    const node = sim.node("cb1");
+    setProviderConfig({ get: (key) => (key === "proj:mmpPassword" ? "admin" : undefined) });
+    inputs = {
+      node: "cb1",
+      unit: "shared",
+      mmp: {
+        node: "cb1",
+        host: node.host,
+        port: node.sshPort,
+        username: "admin",
+        passwordKey: "proj:mmpPassword",
+        hostKeyFingerprint: node.hostKeyFingerprint,
+        trustOnFirstUse: false,
+        timeoutSeconds: 10,
+      },
+      commonName: DOMAIN,
+      subjectAltNames: ALL_NAMES,
+      subject: { O: "Cisco TAC", OU: "Collab", C: "IN" },
+      exportKey: true,
+    };
+  });
+  afterAll(() => sim?.stop());
+
+  it("creates the key and CSR on the node, reads them, and removes only them", async () => {
+    const { id, outs } = (await impl.create(inputs)) as { id: string; outs: impl.NodeCsrOutputs };
+    const text = execFileSync("openssl", ["req", "-noout", "-text", "-verify"], {
+      input: outs.certRequestPem,
+    }).toString();
+    const subject = (text.match(/Subject: (.*)/)?.[1] ?? "").split(", ").sort();
+    expect(subject).toEqual(["C = IN", "CN = tptac9.com", "O = Cisco TAC", "OU = Collab"]);
+    expect(text).toContain("DNS:tptac9.com, DNS:cb1.tptac9.com, DNS:cb2.tptac9.com, DNS:cb3.tptac9.com");
+    expect(csrPublicKeyDer(outs.certRequestPem, "csr").length).toBeGreaterThan(256);
+    expect(outs.keyPem).toMatch(/^-----BEGIN PRIVATE KEY-----/);
+
+    const listed = () => withMmpSession({ ...inputs.mmp, password: "admin" }, (s) => s.run("pki list"));
+    expect(await listed()).toContain(outs.keyFile);
+    expect(await impl.read(id, outs)).toEqual({ id, props: outs });
+
+    await withMmpSession({ ...inputs.mmp, password: "admin" }, (s) => s.upload("keep.cer", "x"));
+    await impl.remove(id, outs);
+    const after = await listed();
+    expect(after).not.toContain(outs.keyFile);
+    expect(after).not.toContain(outs.csrFile);
+    expect(after).toContain("keep.cer");
+    expect(await impl.read(id, outs)).toEqual({ id: "" });
+  });
+});
