@@ -38,7 +38,7 @@ export class MmpClient {
         client.setNoDelay(true);
         resolve();
       });
-      client.once("error", reject);
+      client.on("error", reject);
       if (options.keyboard)
         client.on("keyboard-interactive", (_n, _i, _l, prompts, finish) => finish(prompts.map(() => password)));
       client.connect({
