@@ -26,6 +26,8 @@ export class XmppDnsRecords extends pulumi.ComponentResource {
   readonly recordSets: RecordSet[];
   /** The records as zone-file lines. */
   readonly zoneFileLines: pulumi.Output<string[]>;
+  /** The backend's resources (none for backend "none"); depend on them to act only once DNS is written. */
+  readonly resources: pulumi.CustomResource[] = [];
 
   constructor(name: string, args: XmppDnsRecordsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("cms:dns:XmppDnsRecords", name, {}, opts);
@@ -42,35 +44,38 @@ export class XmppDnsRecords extends pulumi.ComponentResource {
       const childOpts: pulumi.CustomResourceOptions = { parent: this, dependsOn: [guard] };
       switch (dns.backend) {
         case "rfc2136":
-          for (const set of this.recordSets) {
-            new Rfc2136RecordSet(
-              `${name}-${set.name}-${set.type}`,
-              {
-                server: dns.server,
-                zone: dns.zone,
-                keyName: dns.tsig.name,
-                algorithm: dns.tsig.algorithm,
-                tsigSecret: pulumi.secret(dns.tsig.secret),
-                timeoutSeconds: dns.timeoutSeconds,
-                adoptExisting: dns.adoptExisting,
-                ...set,
-              },
-              childOpts,
-            );
-          }
+          this.resources = this.recordSets.map(
+            (set) =>
+              new Rfc2136RecordSet(
+                `${name}-${set.name}-${set.type}`,
+                {
+                  server: dns.server,
+                  zone: dns.zone,
+                  keyName: dns.tsig.name,
+                  algorithm: dns.tsig.algorithm,
+                  tsigSecret: pulumi.secret(dns.tsig.secret),
+                  timeoutSeconds: dns.timeoutSeconds,
+                  adoptExisting: dns.adoptExisting,
+                  ...set,
+                },
+                childOpts,
+              ),
+          );
           break;
         case "route53":
-          route53RecordSets(name, this.recordSets, dns, childOpts);
+          this.resources = route53RecordSets(name, this.recordSets, dns, childOpts);
           break;
         case "cloudflare":
-          cloudflareRecords(name, this.recordSets, dns, childOpts);
+          this.resources = cloudflareRecords(name, this.recordSets, dns, childOpts);
           break;
         case "zonefile":
-          new ZoneFileOutput(
-            `${name}-zonefile`,
-            { directory: dns.directory, zone: dns.zone, server: dns.server, recordSets: this.recordSets },
-            childOpts,
-          );
+          this.resources = [
+            new ZoneFileOutput(
+              `${name}-zonefile`,
+              { directory: dns.directory, zone: dns.zone, server: dns.server, recordSets: this.recordSets },
+              childOpts,
+            ),
+          ];
           break;
       }
     }

@@ -117,12 +117,17 @@ export function canonicalValues(type: RecordType, values: string[]): string[] {
   return [...new Set(canonical)].sort();
 }
 
+/** Code-point order, independent of the machine's locale. */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 function compareSrv(a: SrvValue, b: SrvValue): number {
-  return a.priority - b.priority || a.weight - b.weight || a.port - b.port || a.target.localeCompare(b.target);
+  return a.priority - b.priority || a.weight - b.weight || a.port - b.port || compareText(a.target, b.target);
 }
 
 export function compareRecordSets(a: RecordSet, b: RecordSet): number {
-  return a.name.localeCompare(b.name) || a.type.localeCompare(b.type);
+  return compareText(a.name, b.name) || compareText(a.type, b.type);
 }
 
 /** `name/TYPE`, the identity of an RRset. */
