@@ -122,6 +122,8 @@ export function serveSftp(sftp: SFTPWrapper, files: FileStore): void {
     files.rename(source, target);
     sftp.status(reqId, STATUS_CODE.OK);
   });
+  // The client's EOF ends the subsystem: close the channel so that `sftp` can exit.
+  sftp.on("end", () => sftp.end());
   sftp.on("MKDIR", (reqId) => sftp.status(reqId, STATUS_CODE.PERMISSION_DENIED, "Directories are not supported"));
   sftp.on("RMDIR", (reqId) => sftp.status(reqId, STATUS_CODE.PERMISSION_DENIED, "Directories are not supported"));
 }

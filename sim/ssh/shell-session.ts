@@ -18,6 +18,8 @@ export class ShellSession {
   private lastWasCr = false;
   private secretResolver: ((secret: string | null) => void) | null = null;
   private ended = false;
+  /** The client sent EOF: finish what was typed, then log out. */
+  private inputEnded = false;
 
   constructor(
     private readonly channel: ServerChannel,
@@ -30,7 +32,10 @@ export class ShellSession {
       this.pump();
     });
     channel.on("close", () => this.end());
-    channel.on("end", () => this.end());
+    channel.on("end", () => {
+      this.inputEnded = true;
+      this.pump();
+    });
     this.prompt();
   }
 
@@ -49,11 +54,24 @@ export class ShellSession {
     this.secretResolver = null;
   }
 
+  private logout(): void {
+    if (this.ended) return;
+    this.end();
+    this.channel.exit(0);
+    this.channel.end();
+  }
+
   private pump(): void {
+    this.drain();
+    if (this.inputEnded && this.input.length === 0 && this.mode === "line") this.logout();
+    else if (this.inputEnded && this.mode === "secret") this.finishSecret(null);
+  }
+
+  private drain(): void {
     while (this.input.length > 0 && this.mode !== "running" && !this.ended) {
       if (this.input[0] === ESC) {
         const sequence = ESCAPE_SEQUENCE.exec(this.input);
-        if (!sequence && this.input.length < 4) return;
+        if (!sequence && this.input.length < 4 && !this.inputEnded) return;
         this.input = this.input.slice(sequence ? sequence[0].length : 1);
         continue;
       }
@@ -82,7 +100,7 @@ export class ShellSession {
       if (this.mode === "secret") this.finishSecret(null);
       else this.prompt();
     } else if (char === "\x04") {
-      if (this.line === "" && this.mode === "line") this.channel.end();
+      if (this.line === "" && this.mode === "line") this.logout();
     } else if (char >= " ") {
       this.line += char;
       if (visible) this.write(char);
