@@ -95,10 +95,16 @@ describe.skipIf(skip)("RFC 2136 dynamic provider, called directly, against BIND"
     nsupdate(bind, ["zone example.com", `update delete ${name}. SRV 0 0 5223 rogue.example.com.`]);
   });
 
-  it("an update that only rotates the key sends nothing and keeps the records", async () => {
-    const rotated = { ...base, keyName: "not-sent" };
+  it("an update that only changes the key proves the new key with an empty UPDATE, changing no record", async () => {
+    const soa = digShort(bind, "example.com", "SOA");
+    const other = { ...base, keyName: bind.otherKey.name, tsigSecret: bind.otherKey.secret };
+    await expect(provider.update("id", base, other)).rejects.toThrow(/REFUSED.*the TSIG key is wrong or not allowed/);
+    const wrong = { ...base, tsigSecret: Buffer.alloc(32, 5).toString("base64") };
+    await expect(provider.update("id", base, wrong)).rejects.toThrow(/BADSIG/);
+    const rotated = { ...base, timeoutSeconds: 5 };
     expect((await provider.update("id", base, rotated)).outs).toEqual(rotated);
     expect(digShort(bind, name, "SRV")).toEqual(base.values);
+    expect(digShort(bind, "example.com", "SOA")).toEqual(soa);
   });
 
   it("delete removes only the stack's records; read then reports the set gone", async () => {

@@ -115,7 +115,16 @@ export async function create(inputs: Props): Promise<pulumi.dynamic.CreateResult
 
 export async function update(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult<Props>> {
   const sameRecords = olds.ttl === news.ttl && JSON.stringify(olds.values) === JSON.stringify(news.values);
-  if (!sameRecords) {
+  if (sameRecords) {
+    // Only the server or key changed. Re-adding the records that are already there changes nothing, but proves
+    // the new key may update them before it is stored: a wrong key fails now, not at the next change or at destroy.
+    const { name, type, ttl, values } = news;
+    await applyUpdate(target(news), {
+      zone: news.zone,
+      prerequisites: [{ kind: "rrset-equals", name, type, values }],
+      updates: values.map((value) => ({ kind: "add", name, type, ttl, value })),
+    });
+  } else {
     const expected = news.adoptExisting ? "anything" : { values: olds.values };
     await applyUpdate(target(news), replaceRecordSet(news.zone, recordSet(news), expected));
   }
