@@ -1,0 +1,197 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { withMmpSession } from "../components/mmp/session";
+import { setProviderConfig } from "../components/providers/provider-config";
+import type { XmppClusterInputs } from "../components/providers/xmpp-cluster-impl";
+import * as cluster from "../components/providers/xmpp-cluster-impl";
+import { startSimCluster } from "../sim";
+import { mutating, type SimLab, startSimLab } from "./support/sim-lab";
+
+const PASSWORD_KEY = "cms-xmpp-resiliency:mmpPassword";
+let lab: SimLab;
+let config: Record<string, string>;
+
+function inputs(overrides: Partial<XmppClusterInputs> = {}): XmppClusterInputs {
+  return {
+    domain: lab.domain,
+    initializer: "cb1",
+    listen: ["a"],
+    callBridges: ["cb1", "cb2", "cb3"],
+    nodes: lab.sim.nodes.map((n) => ({
+      name: n.name,
+      xmppAddress: n.host,
+      mmp: {
+        node: n.name,
+        host: n.host,
+        port: n.sshPort,
+        username: "admin",
+        passwordKey: PASSWORD_KEY,
+        hostKeyFingerprint: n.hostKeyFingerprint,
+        trustOnFirstUse: false,
+        timeoutSeconds: 3,
+      },
+      keyFile: "xmpp.key",
+      certFile: "xmpp.cer",
+      bundleFile: "xmpp-ca.cer",
+      trustBundle: "xmpp.cer",
+    })),
+    confirmNodeRemoval: false,
+    retainOnDelete: false,
+    settleSeconds: 10,
+    ...overrides,
+  };
+}
+
+async function failure(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (err) {
+    return (err as Error).message;
+  }
+  throw new Error("expected a failure");
+}
+
+beforeAll(async () => {
+  lab = await startSimLab(4);
+  config = { [PASSWORD_KEY]: "admin" };
+  setProviderConfig({ get: (key) => config[key] });
+});
+afterEach(() => {
+  config = { [PASSWORD_KEY]: "admin" };
+  for (const n of lab.sim.nodes) n.faults.reset();
+});
+afterAll(async () => {
+  await lab?.sim.stop();
+});
+
+describe("XmppCluster provider: preview and errors", () => {
+  it("check plans every node's commands for preview, changing nothing", async () => {
+    const result = await cluster.check({}, inputs());
+    expect(result.inputs?.plan?.cb1.slice(-4)).toEqual([
+      "xmpp disable",
+      "xmpp cluster enable",
+      "xmpp cluster initialize",
+      "xmpp enable",
+    ]);
+    expect(result.inputs?.plan?.cb2).toContain("xmpp callbridge add-secret cb2  (answers the secret prompt)");
+    for (const n of lab.sim.nodes) expect(mutating(lab.sim, n.name)).toEqual([]);
+  });
+
+  it("names the missing password config key", async () => {
+    config = {};
+    expect(await failure(cluster.check({}, inputs()))).toBe(
+      "the MMP (SSH) password is not set: run `pulumi config set --secret mmpPassword <value>` (config key cms-xmpp-resiliency:mmpPassword)",
+    );
+  });
+
+  it("refuses a wrong password without printing it", async () => {
+    config = { [PASSWORD_KEY]: "not-the-password-42" };
+    const message = await failure(cluster.create(inputs()));
+    expect(message).toMatch(
+      /^\[cb\d\] gather facts: \[cb\d\] connect 127\.0\.4\.\d:\d+: All configured authentication methods failed/,
+    );
+    expect(message).toContain("check the address, SSH port, username and password");
+    expect(message).not.toContain("not-the-password-42");
+  });
+
+  it("refuses a host key that does not match the pinned fingerprint", async () => {
+    const bad = inputs();
+    bad.nodes[1].mmp.hostKeyFingerprint = lab.sim.nodes[0].hostKeyFingerprint;
+    const message = await failure(cluster.create(bad));
+    expect(message).toContain(
+      `host key mismatch: expected ${lab.sim.nodes[0].hostKeyFingerprint}, the node presented ${lab.sim.nodes[1].hostKeyFingerprint}`,
+    );
+    expect(message).toMatch(/^\[cb2\]/);
+  });
+
+  it("refuses an unpinned node unless trustOnFirstUse is set, and says what to pin", async () => {
+    const unpinned = inputs();
+    unpinned.nodes[2].mmp.hostKeyFingerprint = undefined;
+    const message = await failure(cluster.check({}, unpinned));
+    expect(message).toContain(`set hostKeyFingerprint: "${lab.sim.nodes[2].hostKeyFingerprint}"`);
+    unpinned.nodes[2].mmp.trustOnFirstUse = true;
+    expect((await cluster.check({}, unpinned)).inputs?.plan?.cb3).toBeDefined();
+  });
+
+  it("reports a FAILURE line with the node, the command and the output, and the next up resumes", async () => {
+    const missing = inputs();
+    for (const n of missing.nodes) n.certFile = "missing.cer";
+    const message = await failure(cluster.create(missing));
+    expect(message).toMatch(/^\[cb1\] `xmpp certs xmpp\.key missing\.cer xmpp-ca\.cer`: FAILURE: /);
+    expect(message).toContain("then run `pulumi up` again");
+    for (const n of lab.sim.nodes) n.clearTranscript();
+    await cluster.create(inputs());
+    const cb1 = mutating(lab.sim, "cb1");
+    expect(cb1).not.toContain("xmpp domain tptac9.com");
+    expect(cb1[0]).toBe("xmpp certs xmpp.key xmpp.cer xmpp-ca.cer");
+    expect(cb1).toContain("xmpp cluster initialize");
+  });
+
+  it("times out a stalled command with the node and command named", async () => {
+    lab.sim.node("cb2").faults.stallCommand = "xmpp cluster status";
+    const message = await failure(cluster.check({}, inputs()));
+    expect(message).toMatch(/^\[cb2\] `xmpp cluster status`: timed out after 3000 ms/);
+  });
+
+  it("reports a dropped connection and recovers on the next run", async () => {
+    lab.sim.node("cb3").faults.dropAfterCommands = 1;
+    const message = await failure(cluster.check({}, inputs()));
+    expect(message).toMatch(/^\[cb3\] `(version|xmpp)`: the (node closed the MMP session|SSH connection closed)/);
+    lab.sim.node("cb3").faults.dropAfterCommands = null;
+    expect((await cluster.check({}, inputs())).inputs?.plan).toEqual({});
+  });
+
+  it("fails clearly when a node that stays in the cluster is down", async () => {
+    await lab.sim.node("cb3").stop();
+    try {
+      const message = await failure(cluster.check({}, inputs()));
+      expect(message).toMatch(/^\[cb3\] gather facts: \[cb3\] connect 127\.0\.4\.3:\d+: /);
+      expect(message).toContain("every node that stays in the cluster must be reachable over SSH");
+    } finally {
+      await lab.sim.node("cb3").start();
+    }
+  });
+
+  it("refuses removing two nodes or the leader without confirmNodeRemoval", async () => {
+    const olds = { ...inputs(), leader: `${lab.sim.nodes[0].host}:5222` };
+    const result = await cluster.check(olds, inputs({ nodes: inputs().nodes.slice(1) }));
+    expect(result.failures).toEqual([
+      {
+        property: "nodes",
+        reason: "this change removes cb1, the current XMPP leader; set confirmNodeRemoval: true to proceed",
+      },
+    ]);
+  });
+
+  it("reads drift on refresh without changing anything", async () => {
+    await withMmpSession(lab.targets[1], (s) => s.run("xmpp callbridge del cb2"));
+    for (const n of lab.sim.nodes) n.clearTranscript();
+    const read = await cluster.read("id", { ...inputs(), leader: "", nodeStates: {}, secrets: {} });
+    expect(read.props?.plan).toEqual({ cb2: ["xmpp callbridge add-secret cb2  (answers the secret prompt)"] });
+    expect(read.props?.nodeStates.cb2.callBridges).toEqual(["cb1", "cb3"]);
+    for (const n of lab.sim.nodes) expect(mutating(lab.sim, n.name)).toEqual([]);
+  });
+});
+
+describe("CMS 3.x", () => {
+  it("is refused before anything changes", async () => {
+    const sim = await startSimCluster({ nodes: [{ name: "cms3", host: "127.0.5.1", version: "3.2.1" }] });
+    try {
+      const node = sim.nodes[0];
+      const three = inputs({ nodes: [{ ...inputs().nodes[0], name: "cms3", xmppAddress: node.host }] });
+      three.nodes[0].mmp = {
+        ...three.nodes[0].mmp,
+        node: "cms3",
+        host: node.host,
+        port: node.sshPort,
+        hostKeyFingerprint: node.hostKeyFingerprint,
+      };
+      const message = await failure(cluster.check({}, three));
+      expect(message).toContain(
+        "[cms3] check the CMS version: the node runs CMS 3.2.1; the XMPP server was removed in CMS 3.0",
+      );
+      expect(node.transcript.map((e) => e.command)).toEqual(["version"]);
+    } finally {
+      await sim.stop();
+    }
+  });
+});
