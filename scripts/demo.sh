@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# npm run demo: the main job on the embedded default. Starts three simulated CMS 2.x nodes on loopback,
+# then runs the real Pulumi engine on the `dev` stack: preview, up, a second preview (no changes), the
+# cluster status on every node, and destroy. Nothing leaves 127.0.0.0/8.
+set -Eeuo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+bash scripts/engine.sh
+# shellcheck disable=SC1091
+source scripts/pulumi-env.sh
+
+say "starting 3 simulated CMS nodes (npm run sim -- --nodes 3 --ssh-port 2201 --api-port 4441)"
+mkdir -p .tmp
+npx tsx sim/cli.ts --nodes 3 --ssh-port 2201 --api-port 4441 --keepalive 200 >.tmp/demo-sim.log 2>&1 &
+SIM_PID=$!
+cleanup() { kill "$SIM_PID" 2>/dev/null || true; }
+trap cleanup EXIT
+for _ in $(seq 1 100); do
+  grep -q "cb3" .tmp/demo-sim.log 2>/dev/null && break
+  kill -0 "$SIM_PID" 2>/dev/null || { cat .tmp/demo-sim.log; exit 1; }
+  sleep 0.2
+done
+cat .tmp/demo-sim.log
+
+pulumi stack select dev 2>/dev/null || pulumi stack init dev --secrets-provider passphrase
+pulumi config get mmpPassword >/dev/null 2>&1 || pulumi config set --secret mmpPassword admin
+pulumi config get apiPassword >/dev/null 2>&1 || pulumi config set --secret apiPassword admin
+
+say "pulumi preview: what up would do"
+pulumi preview --diff
+say "pulumi up"
+pulumi up --yes --skip-preview
+say "pulumi preview again: a converged cluster has nothing to do"
+pulumi preview
+say "xmpp cluster status on every node, as an admin would check it"
+npx tsx scripts/cluster-status.ts 127.0.1.1:2201 127.0.1.2:2202 127.0.1.3:2203
+say "pulumi stack output"
+pulumi stack output
+say "pulumi destroy: joiners leave first, the initializer last"
+pulumi destroy --yes --skip-preview
+say "done; the simulator stops now"
