@@ -25,11 +25,4 @@ export class Faults {
     if (pattern === null) return false;
     return typeof pattern === "string" ? command.trim() === pattern.trim() : pattern.test(command);
   }
-
-  reset(): void {
-    this.refuseConnections = false;
-    this.latencyMs = 0;
-    this.dropAfterCommands = null;
-    this.stallCommand = null;
-  }
 }

@@ -17,10 +17,6 @@ export class TrackedListener {
     this.port = port;
   }
 
-  get listening(): boolean {
-    return this.server !== null;
-  }
-
   async listen(): Promise<void> {
     if (this.server) return;
     const server = createServer((socket) => {

@@ -72,8 +72,13 @@ export class XmppServer {
 
   async start(): Promise<void> {
     if (this.running) return;
-    await this.clientListener.listen();
-    await this.componentListener.listen();
+    try {
+      await this.clientListener.listen();
+      await this.componentListener.listen();
+    } catch (error) {
+      await Promise.all([this.clientListener.close(), this.componentListener.close()]);
+      throw error;
+    }
     this.transport = new PeerTransport(this.deps.host, this.deps.timings.connectTimeoutMs);
     this.startMember();
     this.touch();
