@@ -105,10 +105,15 @@ export function exchange(server: DnsServer, message: Buffer, timeoutMs: number):
   return new Promise((resolve, reject) => {
     const socket = connect({ host: server.host, port: server.port });
     let received = Buffer.alloc(0);
-    const fail = (why: string) => {
+    let settled = false;
+    const settle = (outcome: () => void) => {
+      if (settled) return;
+      settled = true;
       socket.destroy();
-      reject(new DnsError(`cannot reach DNS server ${serverText(server)}: ${why}`));
+      outcome();
     };
+    const fail = (why: string) =>
+      settle(() => reject(new DnsError(`cannot reach DNS server ${serverText(server)}: ${why}`)));
     socket.setTimeout(timeoutMs, () => fail(`no answer within ${timeoutMs / 1000} s`));
     socket.on("error", (err: NodeJS.ErrnoException) => fail(err.code ?? err.message));
     socket.on("connect", () => {
@@ -118,10 +123,8 @@ export function exchange(server: DnsServer, message: Buffer, timeoutMs: number):
     });
     socket.on("data", (chunk) => {
       received = Buffer.concat([received, chunk]);
-      if (received.length >= 2 && received.length >= 2 + received.readUInt16BE(0)) {
-        socket.end();
-        resolve(received.subarray(2, 2 + received.readUInt16BE(0)));
-      }
+      const length = received.length >= 2 ? received.readUInt16BE(0) : Number.POSITIVE_INFINITY;
+      if (received.length >= 2 + length) settle(() => resolve(received.subarray(2, 2 + length)));
     });
     socket.on("end", () => fail("the connection closed before a full reply"));
   });

@@ -41,7 +41,7 @@ export interface DnsRecordOptions {
   clientPort: number;
   /** Node names that get a `_xmpp-client._tcp` target; every node when absent. */
   clientNodes?: string[];
-  srv: SrvPreference & { priority: number; weight: number; perNode?: Record<string, SrvPreference> };
+  srv: { priority: number; weight: number; perNode?: Record<string, SrvPreference> };
 }
 
 export class DnsRecordError extends Error {
