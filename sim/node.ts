@@ -142,7 +142,7 @@ export class SimNode implements MmpNode {
 
   state(): SimNodeSnapshot {
     const xmpp = this.store.xmpp;
-    const view = this.xmpp.clusterView();
+    const view = this.xmpp.cluster.view();
     const bridge = this.store.bridge;
     return {
       powered: this.powered,

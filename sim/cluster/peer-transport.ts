@@ -1,5 +1,5 @@
 import { connect, type Socket } from "node:net";
-import { parseHostPort } from "../net/loopback";
+import { isLoopback, parseHostPort } from "../net/loopback";
 import type { PeerFrame, PeerReply, PeerRequest } from "./messages";
 
 interface Link {
@@ -44,7 +44,7 @@ export class PeerTransport {
 
   private open(addr: string): Link | null {
     const target = parseHostPort(addr, 5222);
-    if (!target) return null;
+    if (!target || !isLoopback(target.host)) return null;
     const socket = connect({ host: target.host, port: target.port, localAddress: this.localAddress });
     const link: Link = { socket, pending: new Map() };
     this.links.set(addr, link);

@@ -28,7 +28,7 @@ const enable: CommandHandler = (context) => {
 
 /** Leaves the cluster cleanly (the others drop this peer), then turns clustering off. */
 const disable: CommandHandler = async ({ node, io }) => {
-  const warning = await node.xmpp.leave();
+  const warning = await node.xmpp.cluster.leave();
   if (warning) io.failure(warning);
   node.store.xmpp.cluster.enabled = false;
   io.print("SUCCESS: XMPP cluster disabled");
@@ -39,7 +39,7 @@ const initialize: CommandHandler = ({ node, io }) => {
   if (!cluster.enabled) return io.failure("XMPP cluster not enabled (xmpp cluster enable)");
   if (node.store.xmpp.enabled) return io.failure("XMPP server must be disabled before initializing a cluster");
   if (cluster.membership) return io.failure("This node is already part of an XMPP cluster");
-  node.xmpp.initialize();
+  node.xmpp.cluster.initialize();
   io.print("SUCCESS: XMPP cluster initialized");
 };
 
@@ -53,14 +53,14 @@ const join: CommandHandler = async ({ node, args, io }) => {
   if (cluster.membership) return io.failure("This node is already part of an XMPP cluster");
   const host = await node.resolveHost(target.host);
   if (!host) return io.failure(`Unable to resolve ${target.host}`);
-  const outcome = await node.xmpp.join({ host, port: target.port });
+  const outcome = await node.xmpp.cluster.join({ host, port: target.port });
   if (!outcome.ok) return io.failure(outcome.reason);
   io.print(`SUCCESS: Joined XMPP cluster at ${host}:${target.port}`);
 };
 
 const remove: CommandHandler = async ({ node, args, io }) => {
   if (args.length !== 1) return io.error(USAGE);
-  const outcome = await node.xmpp.remove(args[0]);
+  const outcome = await node.xmpp.cluster.remove(args[0]);
   if (!outcome.ok) return io.failure(outcome.reason);
   io.print(`SUCCESS: ${outcome.detail}`);
 };

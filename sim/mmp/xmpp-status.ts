@@ -26,7 +26,7 @@ export function xmppStatusBlock(node: MmpNode): string {
 
 /** `xmpp cluster status`, in the shape of the TechNote's screenshots. */
 export function clusterStatusBlock(node: MmpNode): string {
-  const view = node.xmpp.clusterView();
+  const view = node.xmpp.cluster.view();
   const xmpp = node.store.xmpp;
   return [
     `State: ${view.state}`,
