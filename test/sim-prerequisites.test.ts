@@ -123,6 +123,25 @@ describe("MMP prerequisites and PKI checks", () => {
     expect(await lenient.run("xmpp cluster enable")).toBe("");
   });
 
+  it("join checks both certificates against the trust bundles, really", async () => {
+    for (const command of ["xmpp disable", "xmpp cluster initialize", "xmpp enable"]) await lenient.run(command);
+    await writeRemote(await mmp.sftp(), "unrelated.cer", createCa("Unrelated CA").certPem);
+    await mmp.run("xmpp enable");
+    await mmp.run("xmpp cluster trust unrelated.cer");
+    expect(await mmp.run(`xmpp cluster join ${subnet}.2`)).toBe(
+      `FAILURE: Certificate of ${subnet}.2:5222 is not trusted by the cluster trust bundle`,
+    );
+    await mmp.run("xmpp cluster trust ca.cer");
+    expect(await mmp.run(`xmpp cluster join ${subnet}.2`)).toBe(
+      "FAILURE: peer certificate not trusted by the cluster trust bundle",
+    );
+    await lenient.run("xmpp cluster trust ca.cer");
+    expect(await mmp.run(`xmpp cluster join ${subnet}.2`)).toBe(`SUCCESS: Joined XMPP cluster at ${subnet}.2:5222`);
+    expect(await mmp.run(`xmpp cluster join ${subnet}.2`)).toBe(
+      "FAILURE: This node is already part of an XMPP cluster",
+    );
+  });
+
   it("pki csr needs CN, rejects unknown attributes and, by default, the subAltName spelling", async () => {
     expect(await mmp.run("pki csr x O:acme")).toBe("FAILURE: CN attribute is required");
     expect(await mmp.run("pki csr x CN:a.com subAltName:b.com")).toBe("FAILURE: Unknown attribute 'subAltName'");
@@ -152,7 +171,7 @@ describe("MMP prerequisites and PKI checks", () => {
       "  CN=tptac9.com\nFAILURE: Certificate xmpp.cer not verified: unable to get issuer certificate",
     );
     expect(await mmp.run("pki list")).toBe(
-      "User supplied certificates and keys:\nxmpp.key\nxmpp.cer\nother.key\nca.cer",
+      "User supplied certificates and keys:\nxmpp.key\nxmpp.cer\nother.key\nca.cer\nunrelated.cer",
     );
     expect(await mmp.run("pki")).toMatch(/^Usage:\npki list\n/);
   });
