@@ -11,7 +11,7 @@ describe("seed procedure on three nodes", () => {
   const subnet = loopbackSubnet();
 
   beforeAll(async () => {
-    cluster = await startSimCluster({ nodes: threeNodes(subnet), keepaliveMs: 50, electionTimeoutMs: 200 });
+    cluster = await startSimCluster({ nodes: threeNodes(subnet), keepaliveMs: 50, electionTimeoutMs: 500 });
   });
   afterAll(() => cluster?.stop());
 
