@@ -44,3 +44,16 @@ describe("cluster verification", () => {
     expect(verifyCallBridgeStatus("cb1", "disconnected")?.problem).toBe('is not connected to XMPP: "disconnected"');
   });
 });
+
+describe("Call Bridge status from the CMS API", () => {
+  it("reads a nested status element, a flat one, or nothing", async () => {
+    const { xmppStatusFromXml } = await import("../components/callbridge/api-client");
+    expect(
+      xmppStatusFromXml(
+        "<status><xmppConnection><status>authentication failure</status><server>127.0.0.1:5223</server></xmppConnection></status>",
+      ),
+    ).toBe("authentication failure");
+    expect(xmppStatusFromXml("<status><xmppStatus>connected</xmppStatus></status>")).toBe("connected");
+    expect(xmppStatusFromXml("<status><uptimeSeconds>5</uptimeSeconds></status>")).toBeUndefined();
+  });
+});

@@ -98,11 +98,17 @@ export async function putXmppSettings(target: CmsApiTarget, settings: XmppSettin
 }
 
 /**
- * The Call Bridge's XMPP connection status, when its API exposes one: the text of the first element of
- * /api/v1/system/status whose name mentions xmpp. Undefined when there is none (not every CMS release has it).
+ * The Call Bridge's XMPP connection status, when its API exposes one: the first element of /api/v1/system/status
+ * whose name mentions xmpp (its `<status>` child, or its text). Undefined when there is none: not every CMS
+ * release reports it, and verification then relies on the cluster checks alone.
  */
 export async function getXmppConnectionStatus(target: CmsApiTarget): Promise<string | undefined> {
-  const xml = await call(target, "GET", "/api/v1/system/status");
-  const match = xml.match(/<([A-Za-z]*[Xx]mpp[A-Za-z]*)>([^<]*)<\/\1>/);
-  return match?.[2].trim();
+  return xmppStatusFromXml(await call(target, "GET", "/api/v1/system/status"));
+}
+
+export function xmppStatusFromXml(xml: string): string | undefined {
+  const match = xml.match(/<([A-Za-z]*[Xx]mpp[A-Za-z]*)>([\s\S]*?)<\/\1>/);
+  if (!match) return undefined;
+  const inner = match[2];
+  return (element(inner, "status") ?? inner).trim() || undefined;
 }
