@@ -57,7 +57,10 @@ beforeAll(async () => {
 });
 afterEach(() => {
   config = { [PASSWORD_KEY]: "admin" };
-  for (const n of lab.sim.nodes) n.faults.reset();
+  for (const n of lab.sim.nodes) {
+    n.faults.stallCommand = null;
+    n.faults.dropAfterCommands = null;
+  }
 });
 afterAll(async () => {
   await lab?.sim.stop();
