@@ -198,7 +198,7 @@ describe("on-node CSR (default): per node, signed by a CA the stack creates", ()
       validityPeriodHours: 3650 * 24,
       isCaCertificate: true,
       setSubjectKeyId: true,
-      allowedUses: ["certSigning", "crlSigning", "digitalSignature"],
+      allowedUses: ["cert_signing", "crl_signing", "digital_signature"],
     });
     const signing = inputsOf("xmpp-cb3-cert");
     expect(secretValue(signing.caPrivateKeyPem)).toBe(pki.root.key);
@@ -209,7 +209,7 @@ describe("on-node CSR (default): per node, signed by a CA the stack creates", ()
       validityPeriodHours: 365 * 24,
       earlyRenewalHours: 30 * 24,
       setSubjectKeyId: true,
-      allowedUses: ["digitalSignature", "keyEncipherment", "serverAuth", "clientAuth"],
+      allowedUses: ["digital_signature", "key_encipherment", "server_auth", "client_auth"],
     });
 
     const certs = ["cb1", "cb2", "cb3"].map((u) => byRoot.get(u)?.cert as string);

@@ -19,7 +19,7 @@ type LocalCaConfig = Exclude<CaConfig, { type: "external" }>;
 
 const CA_KEY = { algorithm: "RSA", rsaBits: 3072 } as const;
 export const LEAF_KEY = { algorithm: "RSA", rsaBits: 2048 } as const;
-const LEAF_USES = ["digitalSignature", "keyEncipherment", "serverAuth", "clientAuth"];
+const LEAF_USES = ["digital_signature", "key_encipherment", "server_auth", "client_auth"];
 
 export function tlsSubject(commonName: string, subject: CertificateSubject) {
   return {
@@ -50,7 +50,7 @@ export function localCa(
       validityPeriodHours: ca.validityDays * 24,
       isCaCertificate: true,
       setSubjectKeyId: true,
-      allowedUses: ["certSigning", "crlSigning", "digitalSignature"],
+      allowedUses: ["cert_signing", "crl_signing", "digital_signature"],
     },
     { parent },
   );
