@@ -9,7 +9,6 @@ import { ClusterVerification } from "./providers/cluster-verification";
 import type { MmpTargetInput } from "./providers/mmp-target";
 import { NodeFile } from "./providers/node-file";
 import { XmppCluster } from "./providers/xmpp-cluster";
-import type { ClusterNodeInput } from "./providers/xmpp-cluster-impl";
 
 export interface XmppResilientClusterArgs {
   /** Validated with parseClusterConfig before this component is built. */
@@ -68,22 +67,18 @@ export class XmppResilientCluster extends pulumi.ComponentResource {
         initializer: initializerOf(cfg).name,
         listen: cfg.listen,
         callBridges: cfg.callBridges.map((b) => b.name),
-        nodes: pulumi.all(
-          cfg.nodes.map((n) => {
-            const f = byNode.get(n.name) as NodeCertificateFiles;
-            return pulumi.all([f.keyFile, f.certFile, f.bundleFile, f.trustFile]).apply(
-              ([keyFile, certFile, bundleFile, trustBundle]): ClusterNodeInput => ({
-                name: n.name,
-                xmppAddress: xmppAddressOf(n),
-                mmp: mmp(n),
-                keyFile,
-                certFile,
-                ...(bundleFile ? { bundleFile } : {}),
-                trustBundle,
-              }),
-            );
-          }),
-        ),
+        nodes: cfg.nodes.map((n) => {
+          const f = byNode.get(n.name) as NodeCertificateFiles;
+          return {
+            name: n.name,
+            xmppAddress: xmppAddressOf(n),
+            mmp: mmp(n),
+            keyFile: f.keyFile,
+            certFile: f.certFile,
+            ...(f.bundleFile ? { bundleFile: f.bundleFile } : {}),
+            trustBundle: f.trustFile,
+          };
+        }),
         confirmNodeRemoval: cfg.confirmNodeRemoval,
         retainOnDelete: cfg.retainOnDelete,
         settleSeconds: cfg.verification.timeoutSeconds,

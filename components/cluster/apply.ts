@@ -91,7 +91,10 @@ async function runStep(session: MmpSession, step: Step, secrets: Record<string, 
     await session.run(step.command, { secretAnswers: [secret, secret] });
     return;
   }
-  await session.run(step.command, { sensitiveOutput: step.command.startsWith("xmpp callbridge add ") });
+  await session.run(step.command, {
+    sensitiveOutput: step.command.startsWith("xmpp callbridge add "),
+    acceptFailureWhen: step.successSuffices ? /^SUCCESS\b/m : undefined,
+  });
 }
 
 export async function readSecrets(session: MmpSession): Promise<Record<string, string>> {
@@ -155,7 +158,7 @@ async function runLeaver(sessions: NodeSessions, plan: NodePlan): Promise<void> 
       const status = parseClusterStatus(await session.run("xmpp cluster status"));
       if (!status.peers.some((p) => `${p.address}:${p.port}` === peer)) continue;
     }
-    await session.run(step.command);
+    await runStep(session, step, {});
   }
 }
 

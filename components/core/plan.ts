@@ -27,6 +27,12 @@ export interface Step {
   command: string;
   kind: "configure" | "activate" | "cleanup";
   bridge?: string;
+  /**
+   * The step counts as done when its output has a SUCCESS line even if a FAILURE line precedes it: a node that
+   * leaves while it cannot reach its peers still disables clustering locally, and the member cleanup that follows
+   * drops its entry.
+   */
+  successSuffices?: boolean;
 }
 
 export interface NodePlan {
@@ -201,7 +207,7 @@ export function leaveSteps(
   if (own) {
     if (own.xmpp.enabled !== false) steps.push({ node: leaver.name, command: "xmpp disable", kind: "activate" });
     if (own.xmpp.clusterEnabled !== false || isClustered(own)) {
-      steps.push({ node: leaver.name, command: "xmpp cluster disable", kind: "activate" });
+      steps.push({ node: leaver.name, command: "xmpp cluster disable", kind: "activate", successSuffices: true });
     }
   }
   const stale = memberFacts?.cluster.peers.find((p) => p.address === leaver.xmppAddress);

@@ -23,6 +23,8 @@ export interface RunOptions {
   /** The output holds secrets: keep it out of error messages. */
   sensitiveOutput?: boolean;
   timeoutMs?: number;
+  /** Accept a FAILURE line when the output also matches this (a step that partly succeeded in a known way). */
+  acceptFailureWhen?: RegExp;
 }
 
 export interface MmpSession {
@@ -171,7 +173,8 @@ class ShellSession implements MmpSession {
     }
     const output = cleanOutput(raw, command);
     const failure = failureLine(output);
-    if (failure) throw this.fail(shown, failure, output, options.sensitiveOutput);
+    if (failure && !options.acceptFailureWhen?.test(output))
+      throw this.fail(shown, failure, output, options.sensitiveOutput);
     return output;
   }
 

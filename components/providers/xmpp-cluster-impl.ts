@@ -92,7 +92,8 @@ export function removalProblems(olds: Partial<XmppClusterOutputs>, news: XmppClu
 
 async function previewPlan(news: XmppClusterInputs, olds?: XmppClusterInputs): Promise<Record<string, string[]>> {
   if (hasUnknown(news)) {
-    return Object.fromEntries(news.nodes.map((n) => [n.name, ["(planned once the certificate files are known)"]]));
+    const names = Array.isArray(news.nodes) ? news.nodes.map((n) => n.name) : ["(all nodes)"];
+    return Object.fromEntries(names.map((name) => [name, ["(planned once the certificate files are known)"]]));
   }
   return withPlannedCluster(operation(news, olds), async (_sessions, plan) => describePlan(plan.nodes));
 }

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { implementationPath, loadImplementation } from "./load-implementation";
-import type { XmppClusterInputs } from "./xmpp-cluster-impl";
+import type { ClusterNodeInput, XmppClusterInputs } from "./xmpp-cluster-impl";
 
 type Impl = typeof import("./xmpp-cluster-impl") & typeof import("./provider-config");
 const IMPL = implementationPath("xmpp-cluster-impl");
@@ -19,7 +19,11 @@ const xmppClusterProvider: pulumi.dynamic.ResourceProvider = {
   read: (id, props) => impl().read(id, props),
 };
 
-type Inputs = { [K in keyof XmppClusterInputs]: pulumi.Input<XmppClusterInputs[K]> };
+type NodeInputs = { [K in keyof ClusterNodeInput]: pulumi.Input<ClusterNodeInput[K]> };
+/** Nodes stay a plain array so that a file name still unknown during preview leaves the rest of the node known. */
+type Inputs = Omit<{ [K in keyof XmppClusterInputs]: pulumi.Input<XmppClusterInputs[K]> }, "nodes"> & {
+  nodes: NodeInputs[];
+};
 
 /** The XMPP cluster across all nodes: settings, Call Bridge secrets, membership. One resource, one concern. */
 export class XmppCluster extends pulumi.dynamic.Resource {

@@ -6,12 +6,12 @@ import { issueTestCertificate } from "./pki";
 
 export const READ_ONLY = new Set(["version", "xmpp", "xmpp callbridge list", "xmpp cluster status", "pki list"]);
 
-/** Commands a node ran that change something (the transcript minus reads). */
+/** MMP commands a node ran that change something (the transcript minus reads and API requests). */
 export function mutating(sim: SimCluster, node: string): string[] {
   return sim
     .node(node)
     .transcript.map((e) => e.command)
-    .filter((c) => !READ_ONLY.has(c));
+    .filter((c) => !READ_ONLY.has(c) && !c.startsWith("API "));
 }
 
 export interface SimLab {
