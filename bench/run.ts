@@ -22,8 +22,8 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-async function converge(subnet: number, serializeActivation: boolean) {
-  const lab = await startSimLab(subnet, NODES);
+async function converge(serializeActivation: boolean) {
+  const lab = await startSimLab(NODES);
   try {
     for (const n of lab.sim.nodes) n.faults.latencyMs = LATENCY_MS;
     lab.intent.callBridges = lab.sim.nodes.map((n) => n.name);
@@ -49,8 +49,8 @@ async function main() {
   const serial: Awaited<ReturnType<typeof converge>>[] = [];
   const parallel: Awaited<ReturnType<typeof converge>>[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    serial.push(await converge(20 + round * 2, true));
-    parallel.push(await converge(21 + round * 2, false));
+    serial.push(await converge(true));
+    parallel.push(await converge(false));
   }
   const s = median(serial.map((r) => r.fresh));
   const p = median(parallel.map((r) => r.fresh));

@@ -5,6 +5,7 @@ import { withMmpSession } from "../components/mmp/session";
 import { type SimCluster, startSimCluster } from "../sim";
 import { clusterStackConfig, SIM_PASSWORD } from "./support/cluster-stack";
 import { dispose, engineOrSkipReason, engineVersion, exportedStateText, testStack } from "./support/engine";
+import { randomLoopbackPrefix } from "./support/loopback";
 import { mutating } from "./support/sim-lab";
 
 const engine = engineOrSkipReason();
@@ -35,10 +36,11 @@ describe.skipIf("skip" in engine)("XmppResilientCluster through the real engine"
 
   beforeAll(async () => {
     console.log(`engine: ${engineVersion()}`);
+    const prefix = randomLoopbackPrefix();
     sim = await startSimCluster({
       nodes: [1, 2, 3].map((i) => ({
         name: `cb${i}`,
-        host: `127.0.3.${i}`,
+        host: `${prefix}.${i}`,
         users: [{ username: "admin", password: SIM_PASSWORD }],
       })),
       keepaliveMs: 50,
@@ -88,10 +90,10 @@ describe.skipIf("skip" in engine)("XmppResilientCluster through the real engine"
         "xmpp disable",
         "xmpp cluster enable",
         "xmpp enable",
-        "xmpp cluster join 127.0.3.1",
+        `xmpp cluster join ${sim.nodes[0].host}`,
       ]);
     }
-    expect(up.outputs.leader.value).toMatch(/^127\.0\.3\.\d:5222$/);
+    expect(sim.nodes.map((n) => `${n.host}:5222`)).toContain(up.outputs.leader.value);
     expect(up.outputs.callBridgeSecrets.secret).toBe(true);
     expect(up.outputs.verificationFindings.value).toEqual([]);
     for (const n of sim.nodes) expect(n.callBridge().status()).toBe("connected");
@@ -155,7 +157,7 @@ describe.skipIf("skip" in engine)("XmppResilientCluster through the real engine"
     expect(cb3.indexOf("xmpp cluster disable")).toBeGreaterThanOrEqual(0);
     expect(cb3.indexOf("xmpp cluster disable")).toBeLessThan(cb3.indexOf("xmpp reset"));
     const status = await withMmpSession(target(0), (s) => s.run("xmpp cluster status"));
-    expect(status).not.toContain("127.0.3.3");
+    expect(status).not.toContain(sim.nodes[2].host);
   });
 
   it("never shows a secret in plaintext in state, outputs or engine logs", async () => {
@@ -176,7 +178,7 @@ describe.skipIf("skip" in engine)("XmppResilientCluster through the real engine"
     expect(cb2.indexOf("xmpp cluster disable")).toBeLessThan(cb2.indexOf("xmpp reset"));
     for (const n of sim.nodes) {
       const status = await withMmpSession(target(sim.nodes.indexOf(n)), (s) => s.run("xmpp cluster status"));
-      expect(status).not.toMatch(/127\.0\.3\.\d:\d+/);
+      expect(status).not.toMatch(/\d+\.\d+\.\d+\.\d+:\d+/);
     }
     const files = await withMmpSession(target(0), (s) => s.list());
     expect(files.filter((f) => f.startsWith("xmpp-"))).toEqual([]);

@@ -4,6 +4,7 @@ import { setProviderConfig } from "../components/providers/provider-config";
 import type { XmppClusterInputs } from "../components/providers/xmpp-cluster-impl";
 import * as cluster from "../components/providers/xmpp-cluster-impl";
 import { startSimCluster } from "../sim";
+import { randomLoopbackPrefix } from "./support/loopback";
 import { mutating, type SimLab, startSimLab } from "./support/sim-lab";
 
 const PASSWORD_KEY = "cms-xmpp-resiliency:mmpPassword";
@@ -51,7 +52,7 @@ async function failure(promise: Promise<unknown>): Promise<string> {
 }
 
 beforeAll(async () => {
-  lab = await startSimLab(4);
+  lab = await startSimLab();
   config = { [PASSWORD_KEY]: "admin" };
   setProviderConfig({ get: (key) => config[key] });
 });
@@ -90,7 +91,7 @@ describe("XmppCluster provider: preview and errors", () => {
     config = { [PASSWORD_KEY]: "not-the-password-42" };
     const message = await failure(cluster.create(inputs()));
     expect(message).toMatch(
-      /^\[cb\d\] gather facts: \[cb\d\] connect 127\.0\.4\.\d:\d+: All configured authentication methods failed/,
+      /^\[cb\d\] gather facts: \[cb\d\] connect 127\.\d+\.\d+\.\d:\d+: All configured authentication methods failed/,
     );
     expect(message).toContain("check the address, SSH port, username and password");
     expect(message).not.toContain("not-the-password-42");
@@ -147,7 +148,7 @@ describe("XmppCluster provider: preview and errors", () => {
     await lab.sim.node("cb3").stop();
     try {
       const message = await failure(cluster.check({}, inputs()));
-      expect(message).toMatch(/^\[cb3\] gather facts: \[cb3\] connect 127\.0\.4\.3:\d+: /);
+      expect(message).toMatch(/^\[cb3\] gather facts: \[cb3\] connect 127\.\d+\.\d+\.3:\d+: /);
       expect(message).toContain("every node that stays in the cluster must be reachable over SSH");
     } finally {
       await lab.sim.node("cb3").start();
@@ -177,7 +178,9 @@ describe("XmppCluster provider: preview and errors", () => {
 
 describe("CMS 3.x", () => {
   it("is refused before anything changes", async () => {
-    const sim = await startSimCluster({ nodes: [{ name: "cms3", host: "127.0.5.1", version: "3.2.1" }] });
+    const sim = await startSimCluster({
+      nodes: [{ name: "cms3", host: `${randomLoopbackPrefix()}.1`, version: "3.2.1" }],
+    });
     try {
       const node = sim.nodes[0];
       const three = inputs({ nodes: [{ ...inputs().nodes[0], name: "cms3", xmppAddress: node.host }] });

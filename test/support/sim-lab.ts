@@ -2,6 +2,7 @@ import type { ClusterIntent } from "../../components/core/plan";
 import type { MmpTarget } from "../../components/mmp/session";
 import { withMmpSession } from "../../components/mmp/session";
 import { type SimCluster, startSimCluster } from "../../sim";
+import { randomLoopbackPrefix } from "./loopback";
 import { issueTestCertificate } from "./pki";
 
 export const READ_ONLY = new Set(["version", "xmpp", "xmpp callbridge list", "xmpp cluster status", "pki list"]);
@@ -21,11 +22,12 @@ export interface SimLab {
   intent: ClusterIntent;
 }
 
-/** Three simulated nodes on 127.0.<subnet>.1-3 with one shared certificate uploaded to each. */
-export async function startSimLab(subnet: number, nodeCount = 3): Promise<SimLab> {
+/** Simulated nodes cb1..cbN on a random 127.a.b.1-N with one shared certificate uploaded to each. */
+export async function startSimLab(nodeCount = 3): Promise<SimLab> {
   const names = Array.from({ length: nodeCount }, (_, i) => `cb${i + 1}`);
+  const prefix = randomLoopbackPrefix();
   const sim = await startSimCluster({
-    nodes: names.map((name, i) => ({ name, host: `127.0.${subnet}.${i + 1}` })),
+    nodes: names.map((name, i) => ({ name, host: `${prefix}.${i + 1}` })),
     keepaliveMs: 50,
     electionTimeoutMs: 200,
   });
