@@ -2,9 +2,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
 import { type DnsConfigInput, dnsConfigSchema } from "../components/core/dns/schema";
+import type { CloudflareModule } from "../components/dns/cloudflare";
 import { XmppDnsRecords } from "../components/dns/dns-records";
+import type { AwsRoute53Module } from "../components/dns/route53";
 import { zoneFileProviderImpl } from "../components/dns/zonefile-backend";
 
 interface Registered {
@@ -42,6 +44,10 @@ async function build(name: string, dns: DnsConfigInput): Promise<Registered[]> {
 }
 
 describe("Route 53 backend (setMocks)", () => {
+  it("declares a subset of @pulumi/aws's own types", () => {
+    expectTypeOf<typeof import("@pulumi/aws")>().toExtend<AwsRoute53Module>();
+  });
+
   it("creates one aws.route53.Record per RRset in Route 53 value format, plus the blast-radius guard", async () => {
     const seen = await build("r53", { backend: "route53", zone: "tptac9.com", zoneId: "Z0123456789ABCDEFGHIJ" });
     expect(seen.map((r) => [r.type, r.name])).toEqual([
@@ -71,6 +77,10 @@ describe("Route 53 backend (setMocks)", () => {
 });
 
 describe("Cloudflare backend (setMocks)", () => {
+  it("declares a subset of @pulumi/cloudflare's own types", () => {
+    expectTypeOf<typeof import("@pulumi/cloudflare")>().toExtend<CloudflareModule>();
+  });
+
   const zoneId = "0123456789abcdef0123456789abcdef";
 
   it("creates one cloudflare.DnsRecord per record, SRV fields in data", async () => {

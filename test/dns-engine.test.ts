@@ -76,16 +76,7 @@ describe.skipIf(skip)("XmppDnsRecords (RFC 2136) through the Pulumi engine again
     expect(serial()).toBe(before);
   });
 
-  it("keeps the TSIG secret out of the exported state, also after a refresh", async () => {
-    await stack.refresh();
-    const state = await exportedStateText(stack);
-    expect(state).toContain("ciphertext");
-    expect(state).toContain("_xmpp-component._tcp.example.com");
-    expect(state).not.toContain(bind.key.secret);
-    expect(state).not.toContain(Buffer.from(bind.key.secret, "base64").toString("hex"));
-  });
-
-  it("refresh detects records deleted by hand with nsupdate, and up restores them", async () => {
+  it("refresh detects records deleted by hand with nsupdate, keeps the TSIG secret encrypted, and up restores them", async () => {
     nsupdate(bind, [
       "zone example.com",
       "update delete cb2.example.com. A",
@@ -94,8 +85,10 @@ describe.skipIf(skip)("XmppDnsRecords (RFC 2136) through the Pulumi engine again
     expect(zoneRecords(bind)).toHaveLength(wanted(three).length - 2);
     const refresh = await stack.refresh();
     expect(refresh.summary.resourceChanges).toMatchObject({ update: 1, delete: 1 });
-    const preview = await stack.preview();
-    expect(preview.changeSummary).toMatchObject({ create: 1, update: 1 });
+    const state = await exportedStateText(stack);
+    expect(state).toContain("ciphertext");
+    expect(state).not.toContain(bind.key.secret); // not in plaintext, also after a refresh rewrote the outputs
+    expect(state).not.toContain(Buffer.from(bind.key.secret, "base64").toString("hex"));
     const up = await stack.up();
     expect(up.summary.resourceChanges).toMatchObject({ create: 1, update: 1 });
     expect(zoneRecords(bind)).toEqual(wanted(three));
@@ -117,10 +110,9 @@ describe.skipIf(skip)("XmppDnsRecords (RFC 2136) through the Pulumi engine again
 
   it("refuses to remove more than a third of the records without allowLargeChanges, changing nothing", async () => {
     await setNodes([node(1), node(2)]);
-    await expect(stack.preview()).rejects.toThrow(
-      /deletes or replaces 6 of the stack's 12 DNS records, more than a third/,
+    await expect(stack.up()).rejects.toThrow(
+      /deletes or replaces 6 of the stack's 12 DNS records, more than a third[\s\S]*set dns.allowLargeChanges: true/,
     );
-    await expect(stack.up()).rejects.toThrow(/set dns.allowLargeChanges: true/);
     expect(zoneRecords(bind)).toEqual(wanted(four));
     await setNodes(four);
   });
@@ -138,7 +130,6 @@ describe.skipIf(skip)("XmppDnsRecords (RFC 2136) through the Pulumi engine again
     expect(zoneRecords(bind)).toEqual(before);
     expect(serial()).toBe(soa);
     await stack.setConfig("dns-stack:dns", dnsConfig());
-    expect((await stack.preview()).changeSummary).toEqual({ same: 10 });
   });
 
   it("destroy removes exactly the stack's records and leaves records it does not own", async () => {

@@ -1,7 +1,16 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { parseSrv, type RecordSet } from "../core/dns/records";
+import { parseSrv, type RecordSet, type SrvValue } from "../core/dns/records";
 import type { CloudflareConfig } from "../core/dns/schema";
 import { requireOptional } from "./optional-package";
+
+/** The part of `@pulumi/cloudflare` used here, declared locally for the same reason as AwsRoute53Module. */
+export interface CloudflareModule {
+  DnsRecord: new (
+    name: string,
+    args: { zoneId: string; name: string; type: string; ttl: number; content?: string; data?: SrvValue },
+    opts?: pulumi.CustomResourceOptions,
+  ) => pulumi.CustomResource;
+}
 
 const MAX_CLOUDFLARE_TTL = 86400;
 
@@ -15,7 +24,7 @@ export function cloudflareRecords(
   cfg: Pick<CloudflareConfig, "zoneId">,
   opts: pulumi.CustomResourceOptions,
 ): pulumi.CustomResource[] {
-  const cloudflare = requireOptional<typeof import("@pulumi/cloudflare")>("@pulumi/cloudflare", "cloudflare");
+  const cloudflare = requireOptional<CloudflareModule>("@pulumi/cloudflare", "cloudflare");
   return sets.flatMap((s) => {
     if (s.ttl > MAX_CLOUDFLARE_TTL) throw new Error(`dns.ttl ${s.ttl} is above Cloudflare's maximum of 86400 seconds`);
     return s.values.map((value) => {

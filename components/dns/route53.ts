@@ -4,6 +4,20 @@ import type { Route53Config } from "../core/dns/schema";
 import { requireOptional } from "./optional-package";
 
 /**
+ * The part of `@pulumi/aws` used here. Declared locally because referencing the package's own types would make
+ * every program that imports this file type-check @pulumi/aws (thousands of files, about 20 s) on each run.
+ */
+export interface AwsRoute53Module {
+  route53: {
+    Record: new (
+      name: string,
+      args: { zoneId: string; name: string; type: string; ttl: number; records: string[] },
+      opts?: pulumi.CustomResourceOptions,
+    ) => pulumi.CustomResource;
+  };
+}
+
+/**
  * One `aws.route53.Record` per RRset. `@pulumi/aws` is an optional peer dependency, loaded only here, so stacks
  * that do not use Route 53 never need it installed.
  */
@@ -13,7 +27,7 @@ export function route53RecordSets(
   cfg: Pick<Route53Config, "zoneId">,
   opts: pulumi.CustomResourceOptions,
 ): pulumi.CustomResource[] {
-  const aws = requireOptional<typeof import("@pulumi/aws")>("@pulumi/aws", "route53");
+  const aws = requireOptional<AwsRoute53Module>("@pulumi/aws", "route53");
   return sets.map(
     (s) =>
       new aws.route53.Record(
