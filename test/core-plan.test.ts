@@ -210,6 +210,9 @@ describe("teardown", () => {
       "cb2: xmpp reset",
     ]);
     expect(plans[2].steps.map((s) => s.command)).toEqual(["xmpp disable", "xmpp cluster disable", "xmpp reset"]);
+    expect(plans[0].steps.filter((s) => s.bestEffort).map((s) => s.command)).toEqual([
+      "xmpp cluster remove 10.106.81.31:5222",
+    ]);
   });
 
   it("skips a node that is already blank", () => {

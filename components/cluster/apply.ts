@@ -158,7 +158,11 @@ async function runLeaver(sessions: NodeSessions, plan: NodePlan): Promise<void> 
       const status = parseClusterStatus(await session.run("xmpp cluster status"));
       if (!status.peers.some((p) => `${p.address}:${p.port}` === peer)) continue;
     }
-    await runStep(session, step, {});
+    try {
+      await runStep(session, step, {});
+    } catch (err) {
+      if (!(step.bestEffort && err instanceof MmpError)) throw err;
+    }
   }
 }
 

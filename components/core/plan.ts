@@ -33,6 +33,8 @@ export interface Step {
    * drops its entry.
    */
   successSuffices?: boolean;
+  /** During teardown a member's stale peer entry is harmless (the member is reset next), so a failure is ignored. */
+  bestEffort?: boolean;
 }
 
 export interface NodePlan {
@@ -238,7 +240,10 @@ export function planTeardown(
   const plans: NodePlan[] = [];
   for (const node of first) {
     const member = nodes.find((n) => n !== node && !plans.some((p) => p.node === n.name) && n.facts);
-    plans.push({ node: node.name, role: "leaver", steps: leaveSteps(node, member?.name, member?.facts) });
+    const steps = leaveSteps(node, member?.name, member?.facts).map((s) =>
+      s.kind === "cleanup" ? { ...s, bestEffort: true } : s,
+    );
+    plans.push({ node: node.name, role: "leaver", steps });
   }
   if (last) plans.push({ node: last.name, role: "leaver", steps: leaveSteps(last, undefined, undefined) });
   return plans;
