@@ -5,7 +5,7 @@
 #      nodejs language host next to it, use it (an official install).
 #   2. Otherwise use (or build once, from the Go module proxy) the engine cached outside the clone in
 #      ${CMS_XMPP_ENGINE_CACHE:-~/.cache/cms-xmpp-resiliency}/engine-v<pulumi>-tls<tls>/bin:
-#      pulumi, pulumi-language-nodejs, pulumi-resource-pulumi-nodejs (from node_modules), pulumi-resource-tls.
+#      pulumi, pulumi-language-nodejs, pulumi-resource-pulumi-nodejs (from node_modules); and ../tls/pulumi-resource-tls.
 #   3. Install the tls provider with `pulumi plugin install --file` into the project's PULUMI_HOME (.pulumi-home/)
 #      and record the chosen engine in .pulumi-home/engine.json (read by test/support/engine.ts and
 #      scripts/pulumi-env.sh).
@@ -227,7 +227,11 @@ tls_installed() {
   ' "$TLS_VERSION"
 }
 step 4 "pulumi-resource-tls v$TLS_VERSION"
-TLS_BIN="$BIN/pulumi-resource-tls"
+# Not in bin/: the Automation API puts the CLI's directory on PATH, and a pulumi-resource-tls found there would be
+# used "ambiently" (any version, with a warning on every run) instead of the plugin installed in PULUMI_HOME.
+TLS_BIN="$ENGINE_DIR/tls/pulumi-resource-tls"
+rm -f "$BIN/pulumi-resource-tls"
+mkdir -p "$ENGINE_DIR/tls"
 build_tls() {
   need_go
   : >"$LOGS/tls.log"
