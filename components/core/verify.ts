@@ -37,7 +37,9 @@ export function verifyClusterFacts(expected: ExpectedCluster, facts: Record<stri
   for (const node of expected.nodes) {
     const f = facts[node.name];
     if (!f || !isClustered(f)) {
-      findings.push(finding("membership", node.name, `is not a cluster member (state ${f?.cluster.state ?? "unknown"})`));
+      findings.push(
+        finding("membership", node.name, `is not a cluster member (state ${f?.cluster.state ?? "unknown"})`),
+      );
       continue;
     }
     if (f.cluster.leader) leaders.add(f.cluster.leader.replace(/:\d+$/, ""));
@@ -49,8 +51,13 @@ export function verifyClusterFacts(expected: ExpectedCluster, facts: Record<stri
     const missing = addresses.filter((a) => !peers.includes(a));
     const extra = peers.filter((a) => !addresses.includes(a));
     if (missing.length > 0 || extra.length > 0) {
-      const parts = [missing.length ? `missing ${missing.join(", ")}` : "", extra.length ? `unexpected ${extra.join(", ")}` : ""];
-      findings.push(finding("membership", node.name, `peer list differs from the node set: ${parts.filter(Boolean).join("; ")}`));
+      const parts = [
+        missing.length ? `missing ${missing.join(", ")}` : "",
+        extra.length ? `unexpected ${extra.join(", ")}` : "",
+      ];
+      findings.push(
+        finding("membership", node.name, `peer list differs from the node set: ${parts.filter(Boolean).join("; ")}`),
+      );
     }
   }
   if (leaders.size > 1) {
@@ -63,8 +70,16 @@ export function verifyClusterFacts(expected: ExpectedCluster, facts: Record<stri
       secrets.set(secret, [...(secrets.get(secret) ?? []), node.name]);
     }
     if (secrets.size > 1 || secrets.has("(missing)")) {
-      const groups = [...secrets.entries()].map(([s, nodes]) => (s === "(missing)" ? `missing on ${nodes.join(", ")}` : nodes.join(", ")));
-      findings.push(finding("authentication", bridge, `the secret is not the same on every XMPP node (groups: ${groups.join(" | ")})`));
+      const groups = [...secrets.entries()].map(([s, nodes]) =>
+        s === "(missing)" ? `missing on ${nodes.join(", ")}` : nodes.join(", "),
+      );
+      findings.push(
+        finding(
+          "authentication",
+          bridge,
+          `the secret is not the same on every XMPP node (groups: ${groups.join(" | ")})`,
+        ),
+      );
     }
   }
   return findings;
