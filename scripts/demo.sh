@@ -23,20 +23,25 @@ for _ in $(seq 1 100); do
 done
 cat .tmp/demo-sim.log
 
-pulumi stack select dev 2>/dev/null || pulumi stack init dev --secrets-provider passphrase
-pulumi config get mmpPassword >/dev/null 2>&1 || pulumi config set --secret mmpPassword admin
-pulumi config get apiPassword >/dev/null 2>&1 || pulumi config set --secret apiPassword admin
+# Every command names the stack: another Pulumi run in this project may change the selected stack meanwhile.
+S=(--stack dev)
+# The simulator forgets everything when it stops, so the demo starts from a fresh `dev` state every time
+# (the stack's config file, with its encrypted dev passwords, is kept).
+pulumi stack rm dev --force --yes --preserve-config >/dev/null 2>&1 || true
+pulumi stack init dev --secrets-provider passphrase
+pulumi config get "${S[@]}" mmpPassword >/dev/null 2>&1 || pulumi config set "${S[@]}" --secret mmpPassword admin
+pulumi config get "${S[@]}" apiPassword >/dev/null 2>&1 || pulumi config set "${S[@]}" --secret apiPassword admin
 
 say "pulumi preview: what up would do"
-pulumi preview --diff
+pulumi preview "${S[@]}" --diff
 say "pulumi up"
-pulumi up --yes --skip-preview
+pulumi up "${S[@]}" --yes --skip-preview
 say "pulumi preview again: a converged cluster has nothing to do"
-pulumi preview
+pulumi preview "${S[@]}"
 say "xmpp cluster status on every node, as an admin would check it"
 npx tsx scripts/cluster-status.ts 127.0.1.1:2201 127.0.1.2:2202 127.0.1.3:2203
 say "pulumi stack output"
-pulumi stack output
+pulumi stack output "${S[@]}"
 say "pulumi destroy: joiners leave first, the initializer last"
-pulumi destroy --yes --skip-preview
+pulumi destroy "${S[@]}" --yes --skip-preview
 say "done; the simulator stops now"
