@@ -12,9 +12,9 @@ source scripts/pulumi-env.sh
 
 say "starting 3 simulated CMS nodes (npm run sim -- --nodes 3 --ssh-port 2201 --api-port 4441)"
 mkdir -p .tmp
-npx tsx sim/cli.ts --nodes 3 --ssh-port 2201 --api-port 4441 --keepalive 200 >.tmp/demo-sim.log 2>&1 &
+setsid npx tsx sim/cli.ts --nodes 3 --ssh-port 2201 --api-port 4441 --keepalive 200 >.tmp/demo-sim.log 2>&1 &
 SIM_PID=$!
-cleanup() { kill "$SIM_PID" 2>/dev/null || true; }
+cleanup() { kill -- "-$SIM_PID" 2>/dev/null || true; }
 trap cleanup EXIT
 for _ in $(seq 1 100); do
   grep -q "cb3" .tmp/demo-sim.log 2>/dev/null && break
