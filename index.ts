@@ -35,6 +35,10 @@ const cluster = new XmppResilientCluster("xmpp", {
   certificates: stack.certificates,
   secretKeys: { mmpPassword: key("mmpPassword"), apiPassword: key("apiPassword") },
   callBridgesDependOn: dns?.resources,
+  dnsCheck:
+    dns && stack.dns.backend === "rfc2136"
+      ? { domain: stack.cluster.domain, server: stack.dns.server, expected: dns.recordSets }
+      : undefined,
 });
 
 export const leader = cluster.leader;

@@ -6,6 +6,7 @@ import type { CertificatesConfig } from "./core/certs/schema";
 import { type ClusterConfig, configWarnings, initializerOf, type NodeConfig, xmppAddressOf } from "./core/config";
 import { CallBridgeXmppSettings } from "./providers/callbridge-settings";
 import { ClusterVerification } from "./providers/cluster-verification";
+import type { ClusterVerificationInputs } from "./providers/cluster-verification-impl";
 import type { MmpTargetInput } from "./providers/mmp-target";
 import { NodeFile } from "./providers/node-file";
 import { XmppCluster } from "./providers/xmpp-cluster";
@@ -18,6 +19,8 @@ export interface XmppResilientClusterArgs {
   secretKeys: { mmpPassword: string; apiPassword: string };
   /** Resources the Call Bridges must wait for, e.g. the DNS records they resolve. */
   callBridgesDependOn?: pulumi.Input<pulumi.Resource>[];
+  /** Where verification resolves the cluster's SRV and A records (when the stack writes them to a server). */
+  dnsCheck?: ClusterVerificationInputs["dns"];
 }
 
 /**
@@ -127,6 +130,7 @@ export class XmppResilientCluster extends pulumi.ComponentResource {
             bridgeApis,
             timeoutSeconds: cfg.verification.timeoutSeconds,
             revision,
+            ...(args.dnsCheck ? { dns: args.dnsCheck } : {}),
           },
           { parent: this, dependsOn: [cluster, ...settings] },
         ).findings

@@ -1,6 +1,8 @@
 import { type CmsApiTarget, getXmppConnectionStatus } from "../callbridge/api-client";
+import type { RecordSet } from "../core/dns/records";
 import type { NodeFacts } from "../core/facts";
 import { type ExpectedCluster, type Finding, verifyCallBridgeStatus, verifyClusterFacts } from "../core/verify";
+import { verifyXmppDns } from "../dns/verify";
 import type { MmpTarget } from "../mmp/session";
 import { NodeSessions } from "./sessions";
 
@@ -10,6 +12,8 @@ export interface VerifyRequest {
   bridges: CmsApiTarget[];
   timeoutMs: number;
   intervalMs?: number;
+  /** Resolve the cluster's SRV/A records through this server and probe every target (seed scenario 1). */
+  dns?: { domain: string; server: { host: string; port: number }; expected: RecordSet[] };
 }
 
 async function findingsOnce(sessions: NodeSessions, req: VerifyRequest): Promise<Finding[]> {
@@ -37,6 +41,17 @@ async function findingsOnce(sessions: NodeSessions, req: VerifyRequest): Promise
         subject: bridge.bridge,
         problem: (err as Error).message,
         next: "check the API",
+      });
+    }
+  }
+  if (req.dns) {
+    const dns = await verifyXmppDns(req.dns);
+    for (const p of dns.problems) {
+      findings.push({
+        scenario: "dns",
+        subject: p.record,
+        problem: p.message,
+        next: "seed scenario 1: fix the record (or the node behind it) so every Call Bridge can resolve and reach a node",
       });
     }
   }

@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { CmsApiTarget } from "../callbridge/api-client";
-import { verifyCluster } from "../cluster/verify";
+import { type VerifyRequest, verifyCluster } from "../cluster/verify";
 import { formatFindings } from "../core/verify";
 import { type MmpTargetInput, mmpTarget } from "./mmp-target";
 import { requireSecretConfig } from "./provider-config";
@@ -21,6 +21,7 @@ export interface ClusterVerificationInputs {
   timeoutSeconds: number;
   /** Changes whenever anything verified may have changed, so verification runs after every real change. */
   revision: string;
+  dns?: VerifyRequest["dns"];
 }
 
 export interface ClusterVerificationOutputs extends ClusterVerificationInputs {
@@ -45,6 +46,7 @@ async function run(inputs: ClusterVerificationInputs, timeoutMs: number) {
     targets: inputs.nodes.map((n) => mmpTarget(n.mmp)),
     bridges: inputs.bridgeApis.map(apiTarget),
     timeoutMs,
+    dns: inputs.dns,
   });
 }
 
