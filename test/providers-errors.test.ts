@@ -176,6 +176,16 @@ describe("XmppCluster provider: preview and errors", () => {
   });
 });
 
+describe("retainOnDelete", () => {
+  it("leaves the cluster configured on delete", async () => {
+    for (const n of lab.sim.nodes) n.clearTranscript();
+    await cluster.remove("id", { ...inputs({ retainOnDelete: true }), leader: "", nodeStates: {}, secrets: {} });
+    for (const n of lab.sim.nodes) expect(n.transcript).toEqual([]);
+    const status = await withMmpSession(lab.targets[0], (s) => s.run("xmpp cluster status"));
+    expect(status).toMatch(/^State: (LEADER|FOLLOWER)/m);
+  });
+});
+
 describe("CMS 3.x", () => {
   it("is refused before anything changes", async () => {
     const sim = await startSimCluster({
