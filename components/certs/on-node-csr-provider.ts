@@ -1,23 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
-import { implementationPath, loadImplementation } from "../providers/load-implementation";
+import { providerShell } from "../providers/load-implementation";
 import type { NodeCsrInputs } from "./on-node-csr-impl";
 
-type Impl = typeof import("./on-node-csr-impl") & typeof import("../providers/provider-config");
-const IMPL = implementationPath("../certs/on-node-csr-impl");
-const CONFIG = implementationPath("provider-config");
-
-const impl = (): Impl => ({ ...loadImplementation(IMPL), ...loadImplementation(CONFIG) }) as Impl;
-
-/** Shell around on-node-csr-impl: captures nothing but two relative paths. */
-const nodeCsrProvider: pulumi.dynamic.ResourceProvider = {
-  configure: async (req) => impl().setProviderConfig(req.config),
-  check: (olds, news) => impl().check(olds, news),
-  diff: (id, olds, news) => impl().diff(id, olds, news),
-  create: (inputs) => impl().create(inputs),
-  update: (id, olds, news) => impl().update(id, olds, news),
-  delete: (id, props) => impl().remove(id, props),
-  read: (id, props) => impl().read(id, props),
-};
+const nodeCsrProvider = providerShell("../certs/on-node-csr-impl", [
+  "check",
+  "diff",
+  "create",
+  "update",
+  "delete",
+  "read",
+]);
 
 type Inputs = { [K in keyof NodeCsrInputs]: pulumi.Input<NodeCsrInputs[K]> };
 

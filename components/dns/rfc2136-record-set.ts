@@ -1,20 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
-import { implementationPath, loadImplementation } from "../providers/load-implementation";
+import { providerShell } from "../providers/load-implementation";
 import type { Rfc2136RecordSetInputs } from "./rfc2136-provider";
 
-type Impl = typeof import("./rfc2136-provider");
-const IMPL = implementationPath("../dns/rfc2136-provider");
-const impl = (): Impl => loadImplementation<Impl>(IMPL);
-
 // Captures only the implementation's path: no client, no secret ends up in the serialized provider.
-const rfc2136Provider: pulumi.dynamic.ResourceProvider = {
-  check: (olds, news) => impl().check(olds, news),
-  diff: (id, olds, news) => impl().diff(id, olds, news),
-  create: (inputs) => impl().create(inputs),
-  update: (id, olds, news) => impl().update(id, olds, news),
-  delete: (id, props) => impl().remove(id, props),
-  read: (id, props) => impl().read(id, props),
-};
+const rfc2136Provider = providerShell("../dns/rfc2136-provider", [
+  "check",
+  "diff",
+  "create",
+  "update",
+  "delete",
+  "read",
+]);
 
 export type Rfc2136RecordSetArgs = { [K in keyof Rfc2136RecordSetInputs]: pulumi.Input<Rfc2136RecordSetInputs[K]> };
 

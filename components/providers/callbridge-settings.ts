@@ -1,21 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { CallBridgeSettingsInputs } from "./callbridge-settings-impl";
-import { implementationPath, loadImplementation } from "./load-implementation";
+import { providerShell } from "./load-implementation";
 
-type Impl = typeof import("./callbridge-settings-impl") & typeof import("./provider-config");
-const IMPL = implementationPath("callbridge-settings-impl");
-const CONFIG = implementationPath("provider-config");
-
-const impl = (): Impl => ({ ...loadImplementation(IMPL), ...loadImplementation(CONFIG) }) as Impl;
-
-const callBridgeSettingsProvider: pulumi.dynamic.ResourceProvider = {
-  configure: async (req) => impl().setProviderConfig(req.config),
-  diff: (id, olds, news) => impl().diff(id, olds, news),
-  create: (inputs) => impl().create(inputs),
-  update: (id, olds, news) => impl().update(id, olds, news),
-  delete: (id, props) => impl().remove(id, props),
-  read: (id, props) => impl().read(id, props),
-};
+const callBridgeSettingsProvider = providerShell("callbridge-settings-impl", [
+  "diff",
+  "create",
+  "update",
+  "delete",
+  "read",
+]);
 
 type Inputs = { [K in keyof CallBridgeSettingsInputs]: pulumi.Input<CallBridgeSettingsInputs[K]> };
 

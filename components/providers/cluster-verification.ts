@@ -1,20 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterVerificationInputs } from "./cluster-verification-impl";
-import { implementationPath, loadImplementation } from "./load-implementation";
+import { providerShell } from "./load-implementation";
 
-type Impl = typeof import("./cluster-verification-impl") & typeof import("./provider-config");
-const IMPL = implementationPath("cluster-verification-impl");
-const CONFIG = implementationPath("provider-config");
-
-const impl = (): Impl => ({ ...loadImplementation(IMPL), ...loadImplementation(CONFIG) }) as Impl;
-
-const clusterVerificationProvider: pulumi.dynamic.ResourceProvider = {
-  configure: async (req) => impl().setProviderConfig(req.config),
-  diff: (id, olds, news) => impl().diff(id, olds, news),
-  create: (inputs) => impl().create(inputs),
-  update: (id, olds, news) => impl().update(id, olds, news),
-  read: (id, props) => impl().read(id, props),
-};
+const clusterVerificationProvider = providerShell("cluster-verification-impl", ["diff", "create", "update", "read"]);
 
 type Inputs = { [K in keyof ClusterVerificationInputs]: pulumi.Input<ClusterVerificationInputs[K]> };
 

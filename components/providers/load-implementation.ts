@@ -17,3 +17,26 @@ export function loadImplementation<T>(relativePath: string): T {
   }
   return require(require("node:path").resolve(process.cwd(), relativePath));
 }
+
+type Method = "check" | "diff" | "create" | "update" | "delete" | "read";
+type Module = Record<string, (...args: unknown[]) => unknown>;
+
+/**
+ * A dynamic provider that forwards each listed method to the implementation module (`delete` to its `remove`),
+ * after handing the stack config to `provider-config` so implementations can read passwords by config key.
+ */
+export function providerShell(
+  fileInThisDir: string,
+  methods: Method[],
+): import("@pulumi/pulumi").dynamic.ResourceProvider {
+  const impl = implementationPath(fileInThisDir);
+  const config = implementationPath("provider-config");
+  const provider: Record<string, unknown> = {
+    configure: async (req: { config: unknown }) => loadImplementation<Module>(config).setProviderConfig(req.config),
+  };
+  for (const method of methods) {
+    const exported = method === "delete" ? "remove" : method;
+    provider[method] = (...args: unknown[]) => loadImplementation<Module>(impl)[exported](...args);
+  }
+  return provider as unknown as import("@pulumi/pulumi").dynamic.ResourceProvider;
+}

@@ -1,21 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { implementationPath, loadImplementation } from "./load-implementation";
+import { providerShell } from "./load-implementation";
 import type { NodeFileInputs } from "./node-file-impl";
 
-type Impl = typeof import("./node-file-impl") & typeof import("./provider-config");
-const IMPL = implementationPath("node-file-impl");
-const CONFIG = implementationPath("provider-config");
-
-const impl = (): Impl => ({ ...loadImplementation(IMPL), ...loadImplementation(CONFIG) }) as Impl;
-
-const nodeFileProvider: pulumi.dynamic.ResourceProvider = {
-  configure: async (req) => impl().setProviderConfig(req.config),
-  diff: (id, olds, news) => impl().diff(id, olds, news),
-  create: (inputs) => impl().create(inputs),
-  update: (id, olds, news) => impl().update(id, olds, news),
-  delete: (id, props) => impl().remove(id, props),
-  read: (id, props) => impl().read(id, props),
-};
+const nodeFileProvider = providerShell("node-file-impl", ["diff", "create", "update", "delete", "read"]);
 
 type Inputs = { [K in keyof NodeFileInputs]: pulumi.Input<NodeFileInputs[K]> };
 

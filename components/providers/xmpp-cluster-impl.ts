@@ -90,7 +90,28 @@ export function removalProblems(olds: Partial<XmppClusterOutputs>, news: XmppClu
   return problems;
 }
 
-async function previewPlan(news: XmppClusterInputs, olds?: XmppClusterInputs): Promise<Record<string, string[]>> {
+/** Preview names for certificate files not made yet (a new CSR or certificate), so the plan can still be shown. */
+const PENDING_FILES = {
+  keyFile: "<new key file>",
+  certFile: "<new certificate file>",
+  bundleFile: "<new CA bundle file>",
+  trustBundle: "<new trust bundle file>",
+} as const;
+
+function withPendingFiles(news: XmppClusterInputs): XmppClusterInputs {
+  if (!Array.isArray(news.nodes)) return news;
+  const nodes = news.nodes.map((n) => {
+    const copy = { ...n };
+    for (const [field, label] of Object.entries(PENDING_FILES) as [keyof typeof PENDING_FILES, string][]) {
+      if (copy[field] === UNKNOWN) copy[field] = label;
+    }
+    return copy;
+  });
+  return { ...news, nodes };
+}
+
+async function previewPlan(input: XmppClusterInputs, olds?: XmppClusterInputs): Promise<Record<string, string[]>> {
+  const news = withPendingFiles(input);
   if (hasUnknown(news)) {
     const names = Array.isArray(news.nodes) ? news.nodes.map((n) => n.name) : ["(all nodes)"];
     return Object.fromEntries(names.map((name) => [name, ["(planned once the certificate files are known)"]]));

@@ -1,23 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { implementationPath, loadImplementation } from "./load-implementation";
+import { providerShell } from "./load-implementation";
 import type { ClusterNodeInput, XmppClusterInputs } from "./xmpp-cluster-impl";
 
-type Impl = typeof import("./xmpp-cluster-impl") & typeof import("./provider-config");
-const IMPL = implementationPath("xmpp-cluster-impl");
-const CONFIG = implementationPath("provider-config");
-
-const impl = (): Impl => ({ ...loadImplementation(IMPL), ...loadImplementation(CONFIG) }) as Impl;
-
-/** Shell around xmpp-cluster-impl: captures nothing but two relative paths. */
-const xmppClusterProvider: pulumi.dynamic.ResourceProvider = {
-  configure: async (req) => impl().setProviderConfig(req.config),
-  check: (olds, news) => impl().check(olds, news),
-  diff: (id, olds, news) => impl().diff(id, olds, news),
-  create: (inputs) => impl().create(inputs),
-  update: (id, olds, news) => impl().update(id, olds, news),
-  delete: (id, props) => impl().remove(id, props),
-  read: (id, props) => impl().read(id, props),
-};
+const xmppClusterProvider = providerShell("xmpp-cluster-impl", ["check", "diff", "create", "update", "delete", "read"]);
 
 type NodeInputs = { [K in keyof ClusterNodeInput]: pulumi.Input<ClusterNodeInput[K]> };
 /** Nodes stay a plain array so that a file name still unknown during preview leaves the rest of the node known. */
