@@ -97,7 +97,7 @@ async function runStep(session: MmpSession, step: Step, secrets: Record<string, 
   });
 }
 
-export async function readSecrets(session: MmpSession): Promise<Record<string, string>> {
+async function readSecrets(session: MmpSession): Promise<Record<string, string>> {
   const entries = parseCallBridgeList(await session.run("xmpp callbridge list", { sensitiveOutput: true }));
   return Object.fromEntries(entries.filter((e) => e.secret).map((e) => [e.name, e.secret as string]));
 }

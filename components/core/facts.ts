@@ -48,15 +48,6 @@ export function listsPeer(facts: NodeFacts, address: string): boolean {
   return facts.cluster.peers.some((p) => p.address === address);
 }
 
-/** Refuses CMS 3.x and later, where the XMPP server no longer exists. */
-export function versionProblem(facts: NodeFacts): string | undefined {
-  if (!facts.version) return undefined;
-  if (facts.version.major >= 3) {
-    return `runs CMS ${facts.version.text}; the XMPP server was removed in CMS 3.0, so XMPP resiliency cannot be configured (keep this node on 2.x or remove it from the stack)`;
-  }
-  return undefined;
-}
-
 /** Non-secret summary of a node's facts, safe to store as a resource output. */
 export function publicFacts(facts: NodeFacts) {
   return {
@@ -68,4 +59,3 @@ export function publicFacts(facts: NodeFacts) {
     callBridges: facts.callBridges.map((b) => b.name).sort(),
   };
 }
-export type PublicFacts = ReturnType<typeof publicFacts>;
