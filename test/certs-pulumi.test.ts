@@ -297,11 +297,11 @@ describe("on-node CSR with an external CA", () => {
         "       cb2 (127.0.0.1:2202): xmpp-cb2-csr-00000001.csr",
         "       cb3 (127.0.0.1:2203): xmpp-cb3-csr-00000002.csr",
         "  2. Put each signed certificate (PEM text, or the path of the file) in the stack config:",
-        `       pulumi config set --path 'certificates.ca.signedCerts.cb1' -- "$(cat cb1.cer)"`,
-        `       pulumi config set --path 'certificates.ca.signedCerts.cb2' -- "$(cat cb2.cer)"`,
-        `       pulumi config set --path 'certificates.ca.signedCerts.cb3' -- "$(cat cb3.cer)"`,
+        `       pulumi config set --path 'cluster.certificates.ca.signedCerts.cb1' -- "$(cat cb1.cer)"`,
+        `       pulumi config set --path 'cluster.certificates.ca.signedCerts.cb2' -- "$(cat cb2.cer)"`,
+        `       pulumi config set --path 'cluster.certificates.ca.signedCerts.cb3' -- "$(cat cb3.cer)"`,
         "     and the CA chain, the certificate that signed them first and the root last:",
-        `       pulumi config set --path 'certificates.ca.caBundle' -- "$(cat ca-bundle.cer)"`,
+        `       pulumi config set --path 'cluster.certificates.ca.caBundle' -- "$(cat ca-bundle.cer)"`,
         "  3. Run `pulumi up` again: it resumes from here and keeps the keys already made on the nodes.",
       ].join("\n"),
     );
@@ -340,7 +340,9 @@ describe("on-node CSR with an external CA", () => {
     expect(message).toContain(
       "cb1 (127.0.0.1:2201): xmpp-shared-csr-00000003.csr  (the certificate in config was signed for an earlier CSR)",
     );
-    expect(message).toContain(`pulumi config set --path 'certificates.ca.signedCerts.shared' -- "$(cat shared.cer)"`);
+    expect(message).toContain(
+      `pulumi config set --path 'cluster.certificates.ca.signedCerts.shared' -- "$(cat shared.cer)"`,
+    );
     expect(message).not.toContain("caBundle");
   });
 

@@ -8,6 +8,7 @@ import { byoSources } from "./byo-source";
 import { localCa } from "./local-ca";
 import { offNodeSource } from "./off-node-source";
 import { onNodeCsrSources } from "./on-node-csr-source";
+import { outputRunError } from "./output-error";
 import type { UnitSource } from "./unit-source";
 
 export interface CertificateNode {
@@ -42,8 +43,13 @@ export interface CertificateMaterialArgs {
   /** In cluster order: the trust bundle follows it, and a shared on-node CSR runs on the first node. */
   nodes: CertificateNode[];
   config: CertificatesConfig;
-  /** Where `certificates` sits in stack config, for the commands printed when an external CA is pending. */
+  /** How messages name the `certificates` config (default `certificates`, as config validation does). */
   configPath?: string;
+  /**
+   * The stack config key that holds it, for the `pulumi config set --path '<configKey>.<configPath>…'` commands printed
+   * while an external CA is pending. Default `cluster`: the main program reads `cms-xmpp-resiliency:cluster`.
+   */
+  configKey?: string;
 }
 
 export interface CertificateMaterial {
@@ -78,7 +84,12 @@ function obtain(
       caCertPem: ca.bundlePem,
     };
   }
-  return onNodeCsrSources(name, { ...args, config: cfg, configPath: args.configPath ?? "certificates" }, units, parent);
+  return onNodeCsrSources(
+    name,
+    { ...args, config: cfg, configPath: args.configPath ?? "certificates", configKey: args.configKey ?? "cluster" },
+    units,
+    parent,
+  );
 }
 
 /** Checks every certificate (SANs, validity, CSR match, CA bundle order), then plans the files; one error for all. */
@@ -110,7 +121,7 @@ function checkedPlan(
         now,
       }),
     );
-    if (problems.length > 0) throw new pulumi.RunError(formatCertificateProblems(problems));
+    if (problems.length > 0) throw outputRunError(formatCertificateProblems(problems));
     return planNodeFiles(
       nodeNames,
       values.map((v, i) => ({

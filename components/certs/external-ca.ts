@@ -6,6 +6,7 @@ import { externalCaPauseMessage, type PendingSignature } from "../core/certs/ext
 import type { OnNodeCsrConfig } from "../core/certs/schema";
 import type { MmpTargetInput } from "../providers/mmp-target";
 import type { NodeCsr } from "./on-node-csr-provider";
+import { outputRunError } from "./output-error";
 import { readPemInput } from "./pem-input";
 
 type ExternalCa = Extract<OnNodeCsrConfig["ca"], { type: "external" }>;
@@ -35,8 +36,9 @@ function signedFor(certPem: string, requestPem: string): boolean {
 export function externalCaCertificates(
   csrs: CsrOnNode[],
   ca: ExternalCa,
-  configPath: string,
+  paths: { configPath: string; commandPath: string },
 ): Map<string, pulumi.Output<string>> {
+  const { configPath, commandPath } = paths;
   const problems: string[] = [];
   const signed = new Map<string, string>();
   for (const [unit, value] of Object.entries(ca.signedCerts)) {
@@ -73,7 +75,7 @@ export function externalCaCertificates(
           pending.push({ unit: r.unit, location: r.location, csrFile: r.csrFile, stale });
       }
       if (pending.length > 0) {
-        throw new pulumi.RunError(externalCaPauseMessage(pending, { configPath, askForBundle: !ca.caBundle }));
+        throw outputRunError(externalCaPauseMessage(pending, { configPath: commandPath, askForBundle: !ca.caBundle }));
       }
       return new Map(requests.map((r) => [r.unit, signed.get(r.unit) as string]));
     });

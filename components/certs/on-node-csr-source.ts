@@ -14,7 +14,7 @@ import { type UnitSource, unitLabel } from "./unit-source";
  */
 export function onNodeCsrSources(
   name: string,
-  args: CertificateMaterialArgs & { config: OnNodeCsrConfig; configPath: string },
+  args: CertificateMaterialArgs & { config: OnNodeCsrConfig; configPath: string; configKey: string },
   units: string[],
   parent: pulumi.Resource,
 ): { sources: UnitSource[]; caCertPem?: pulumi.Output<string> } {
@@ -46,7 +46,7 @@ export function onNodeCsrSources(
     certs = externalCaCertificates(
       csrs.map((c) => ({ unit: c.unit, csr: c.csr, mmp: c.holder.mmp })),
       ca,
-      args.configPath,
+      { configPath: args.configPath, commandPath: `${args.configKey}.${args.configPath}` },
     );
     if (ca.caBundle) bundlePem = pulumi.output(readBundle(ca.caBundle, `${args.configPath}.ca.caBundle`));
     what = (unit) => `${args.configPath}.ca.signedCerts.${unit}`;
