@@ -62,6 +62,19 @@ class Lab {
     await this.stack.setConfig(CLUSTER_KEY, this.config(certificates)[CLUSTER_KEY]);
   }
 
+  /**
+   * The cluster config as an object, as in stacks/*.yaml, so that `config set --path` reaches into it; `secrets` are
+   * set with `--secret --path` under it (e.g. `certificates.certs.cb1.key`), as an admin puts private keys in config.
+   */
+  async setClusterObject(certificates: Record<string, unknown>, secrets: Record<string, string> = {}): Promise<void> {
+    const cluster = JSON.parse(this.config(certificates)[CLUSTER_KEY].value);
+    const entry = { value: JSON.stringify(cluster), objectValue: cluster, secret: false };
+    await this.stack.setAllConfigJson(JSON.stringify({ [CLUSTER_KEY]: entry }));
+    for (const [path, value] of Object.entries(secrets)) {
+      await this.stack.setConfig(`cluster.${path}`, { value, secret: true }, true);
+    }
+  }
+
   async stop(): Promise<void> {
     await dispose(this.stack).catch((err) => console.warn(`dispose: ${err}`));
     await this.sim?.stop();
@@ -222,6 +235,24 @@ function watchLeader(lab: Lab) {
   };
 }
 
+/** Upper bounds of each window without a LEADER: from the last sample with one to the next sample with one. */
+function leaderlessGaps(samples: { at: number; states: string[] }[]): number[] {
+  const gaps: number[] = [];
+  let lastWithLeader = samples[0]?.at ?? 0;
+  let open = false;
+  for (const sample of samples) {
+    const leader = sample.states.includes("LEADER");
+    if (!leader) open = true;
+    if (leader && open) gaps.push(sample.at - lastWithLeader);
+    if (leader) {
+      lastWithLeader = sample.at;
+      open = false;
+    }
+  }
+  if (open) gaps.push(Number.POSITIVE_INFINITY);
+  return gaps;
+}
+
 describe.skipIf("skip" in engine)("certificates through the real engine", () => {
   describe("onNodeCsr with the stack's CA (the default), then a rotation", () => {
     const lab = new Lab();
@@ -274,9 +305,21 @@ describe.skipIf("skip" in engine)("certificates through the real engine", () => 
       const samples = await watch.stop();
       expect(up.summary.result).toBe("succeeded");
 
+      // A majority runs and stays clustered in every sample; the leader is gone only while one is elected after the
+      // leader itself restarts (inherent: there is no leadership transfer command), never longer than 2 s.
       expect(samples.length).toBeGreaterThan(20);
-      const leaderless = samples.filter((s) => !s.states.includes("LEADER"));
-      expect(leaderless, JSON.stringify(leaderless)).toEqual([]);
+      for (const sample of samples) {
+        const down = sample.states.filter((state) => !["LEADER", "FOLLOWER", "CANDIDATE"].includes(state));
+        expect(down.length, JSON.stringify(sample)).toBeLessThanOrEqual(1);
+        expect(
+          down.filter((state) => state !== "INACTIVE"),
+          JSON.stringify(sample),
+        ).toEqual([]);
+      }
+      const gaps = leaderlessGaps(samples);
+      console.log(`rotation: ${samples.length} samples, leaderless windows (ms): ${JSON.stringify(gaps)}`);
+      for (const gap of gaps) expect(gap).toBeLessThan(2000);
+      expect(samples.filter((s) => s.states.includes("LEADER")).length / samples.length).toBeGreaterThan(0.8);
       expect(lab.commands()).not.toContain("xmpp cluster initialize");
       for (const node of NODES) {
         expect(mutating(lab.sim, node).filter((c) => c.startsWith("xmpp"))).toEqual([
@@ -301,7 +344,10 @@ describe.skipIf("skip" in engine)("certificates through the real engine", () => 
     });
 
     it("never shows a private key in state or engine output", async () => {
-      const keyOnNode = (await lab.session("cb1", (s) => s.download(installed.cb1.xmpp.keyFile as string))).toString();
+      const keyOnNode = await lab.session("cb1", async (s) => {
+        const keyFile = parseXmppStatus(await s.run("xmpp")).keyFile as string;
+        return (await s.download(keyFile)).toString();
+      });
       await expectNoPlaintextKeys(lab, [keyOnNode], 1);
     });
   });
@@ -343,16 +389,16 @@ describe.skipIf("skip" in engine)("certificates through the real engine", () => 
         return [n, { key, cert }];
       }),
     );
-    const byo = (certs: Record<string, { key: string; cert: string; chain?: string }>) => ({ source: "byo", certs });
-    beforeAll(async () => {
-      const missingSan = pki.issue({ sans: [DOMAIN, "cb1.tptac9.com", "cb2.tptac9.com"] });
-      await lab.start(
-        byo({
-          cb1: { key: issued.cb1.key, cert: issued.cb1.cert, chain },
-          cb2: { key: missingSan.key, cert: missingSan.cert, chain },
-          cb3: { key: issued.cb3.key, cert: issued.cb3.cert, chain },
-        }),
+    /** Certificates and chains in config, each key set as a secret (`pulumi config set --secret --path …key`). */
+    const setByo = (entries: Record<string, { key: string; cert: string }>) =>
+      lab.setClusterObject(
+        { source: "byo", certs: Object.fromEntries(NODES.map((n) => [n, { cert: entries[n].cert, chain }])) },
+        Object.fromEntries(NODES.map((n) => [`certificates.certs.${n}.key`, entries[n].key])),
       );
+    beforeAll(async () => {
+      await lab.start({ source: "offNode" });
+      const missingSan = pki.issue({ sans: [DOMAIN, "cb1.tptac9.com", "cb2.tptac9.com"] });
+      await setByo({ ...issued, cb2: missingSan });
     }, 120_000);
     afterAll(async () => {
       await lab.stop();
@@ -376,7 +422,7 @@ describe.skipIf("skip" in engine)("certificates through the real engine", () => 
     });
 
     it("up: files listed by pki list, XMPP enabled with them, chain verifies against the root", async () => {
-      await lab.setCertificates(byo(Object.fromEntries(NODES.map((n) => [n, { ...issued[n], chain }]))));
+      await setByo(issued);
       const up = await lab.stack.up({ onOutput: lab.onOutput });
       expect(up.summary.result).toBe("succeeded");
       const installed = await expectInstalled(lab);
@@ -417,11 +463,7 @@ describe.skipIf("skip" in engine)("certificates through the real engine", () => 
     });
 
     it("the first up stops after pki csr, listing the CSRs and the config commands; XMPP untouched", async () => {
-      // The stack config holds the cluster as an object, as in stacks/*.yaml, so `config set --path` can reach into it.
-      const cluster = JSON.parse(lab.config({ source: "onNodeCsr", ca: { type: "external" } })[CLUSTER_KEY].value);
-      await lab.stack.setAllConfigJson(
-        JSON.stringify({ [CLUSTER_KEY]: { value: JSON.stringify(cluster), objectValue: cluster, secret: false } }),
-      );
+      await lab.setClusterObject({ source: "onNodeCsr", ca: { type: "external" } });
       const failure = await lab.stack.up({ onOutput: lab.onOutput }).then(
         () => "",
         (err: Error) => err.message,
