@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { caBundleFileName, certFileName, keyFileName } from "../components/core/certs/file-names";
 import { parseClusterStatus } from "../components/core/parsers/cluster-status";
 import { parsePkiList } from "../components/core/parsers/pki-list";
 import { parseXmppStatus, type XmppStatus } from "../components/core/parsers/xmpp-status";
@@ -151,13 +152,21 @@ async function expectInstalled(lab: Lab): Promise<Record<string, NodeView>> {
 /** `openssl verify` of each node's certificate, downloaded over SFTP, against `root` with the node's bundle as chain. */
 async function expectChainVerifies(lab: Lab, views: Record<string, NodeView>, root?: string): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "certs-engine-"));
+  const certs: string[] = [];
   try {
     for (const node of NODES) {
       const { xmpp } = views[node];
-      const [cert, bundle] = await lab.session(node, async (s) => [
+      const [cert, bundle, match] = await lab.session(node, async (s) => [
         (await s.download(xmpp.certificateFile as string)).toString("utf8"),
         (await s.download(xmpp.caBundleFile as string)).toString("utf8"),
+        await s.run(`pki match ${xmpp.keyFile} ${xmpp.certificateFile}`),
       ]);
+      certs.push(cert);
+      expect(match).toContain("SUCCESS: Key and certificate pair match");
+      // Names versioned by content: the certificate's DER, the bundle's text, the key's public half.
+      expect(xmpp.certificateFile).toBe(certFileName(node, cert));
+      expect(xmpp.caBundleFile).toBe(caBundleFileName(bundle));
+      if (!xmpp.keyFile?.includes("-csr-")) expect(xmpp.keyFile).toBe(keyFileName(node, cert));
       writeFileSync(join(dir, "leaf.pem"), cert);
       writeFileSync(join(dir, "bundle.pem"), bundle);
       writeFileSync(join(dir, "root.pem"), root ?? bundle);
@@ -172,6 +181,12 @@ async function expectChainVerifies(lab: Lab, views: Record<string, NodeView>, ro
         encoding: "utf8",
       });
       for (const name of ALL_NAMES) expect(names).toContain(`DNS:${name}`);
+    }
+    // The cluster trust bundle is every node's certificate, in node order.
+    const flat = (pem: string) => pem.replace(/\s+/g, "");
+    for (const node of NODES) {
+      const trust = await lab.session(node, (s) => s.download(views[node].xmpp.trustBundle as string));
+      expect(flat(trust.toString("utf8"))).toBe(flat(certs.join("")));
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
