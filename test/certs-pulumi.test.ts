@@ -1,9 +1,11 @@
 import { X509Certificate } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { inspect } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CertificateMaterial, certificateMaterial } from "../components/certs/certificate-material";
+import { outputRunError } from "../components/certs/output-error";
 import { caBundleFileName, certFileName, keyFileName, trustFileName } from "../components/core/certs/file-names";
 import { certificatesConfigSchema } from "../components/core/certs/schema";
 import { ALL_NAMES, DOMAIN, FQDNS, type Issued, TestPki } from "./certs-fixtures";
@@ -526,5 +528,17 @@ describe("secrets", () => {
     const csrInputs = build({ shared: true });
     await resolved(csrInputs);
     expect(JSON.stringify(inputsOf("xmpp-shared-csr"))).not.toMatch(/password"|PRIVATE KEY/);
+  });
+});
+
+describe("errors thrown inside outputs", () => {
+  it("keep their message as written and carry no stack frames for util.inspect to choke on", () => {
+    const err = outputRunError("certificates: waiting for the external CA");
+    err.message = `error serializing property "nodes": ${err.message}`;
+    expect(err.message).toBe("certificates: waiting for the external CA");
+    expect(pulumi.RunError.isInstance(err)).toBe(true);
+    // Node 20's util.inspect loops on source-mapped frames like `node_modules/@pulumi/output.ts:516`.
+    expect(err.stack).toBe("RunError: certificates: waiting for the external CA");
+    expect(inspect(err, { colors: true })).toContain("waiting for the external CA");
   });
 });
