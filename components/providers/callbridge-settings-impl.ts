@@ -1,14 +1,8 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { type CmsApiTarget, getXmppSettings, putXmppSettings } from "../callbridge/api-client";
-import { requireSecretConfig } from "./provider-config";
+import { getXmppSettings, putXmppSettings } from "../callbridge/api-client";
+import { type BridgeApiInput, cmsApiTarget } from "./api-target";
 
-export interface CallBridgeSettingsInputs {
-  bridge: string;
-  apiUrl: string;
-  username: string;
-  passwordKey: string;
-  caCertPem?: string;
-  insecureSkipVerify: boolean;
+export interface CallBridgeSettingsInputs extends BridgeApiInput {
   domain: string;
   /** Blank: DNS SRV lookup with failover (recommended). `host:port`: pinned to one XMPP server. */
   serverAddress: string;
@@ -16,17 +10,7 @@ export interface CallBridgeSettingsInputs {
   retainOnDelete: boolean;
 }
 
-function target(inputs: CallBridgeSettingsInputs): CmsApiTarget {
-  return {
-    bridge: inputs.bridge,
-    url: inputs.apiUrl,
-    username: inputs.username,
-    password: requireSecretConfig(inputs.passwordKey, "CMS API password"),
-    caCertPem: inputs.caCertPem,
-    insecureSkipVerify: inputs.insecureSkipVerify,
-    timeoutMs: 30_000,
-  };
-}
+const target = (inputs: CallBridgeSettingsInputs) => cmsApiTarget(inputs, 30_000);
 
 function settings(inputs: CallBridgeSettingsInputs) {
   return { uniqueName: inputs.bridge, domain: inputs.domain, serverAddress: inputs.serverAddress };

@@ -1,18 +1,8 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { CmsApiTarget } from "../callbridge/api-client";
 import { type VerifyRequest, verifyCluster } from "../cluster/verify";
 import { formatFindings } from "../core/verify";
+import { type BridgeApiInput, cmsApiTarget } from "./api-target";
 import { type MmpTargetInput, mmpTarget } from "./mmp-target";
-import { requireSecretConfig } from "./provider-config";
-
-export interface BridgeApiInput {
-  bridge: string;
-  apiUrl: string;
-  username: string;
-  passwordKey: string;
-  caCertPem?: string;
-  insecureSkipVerify: boolean;
-}
 
 export interface ClusterVerificationInputs {
   nodes: { name: string; xmppAddress: string; mmp: MmpTargetInput }[];
@@ -28,23 +18,11 @@ export interface ClusterVerificationOutputs extends ClusterVerificationInputs {
   findings: string[];
 }
 
-function apiTarget(b: BridgeApiInput): CmsApiTarget {
-  return {
-    bridge: b.bridge,
-    url: b.apiUrl,
-    username: b.username,
-    password: requireSecretConfig(b.passwordKey, "CMS API password"),
-    caCertPem: b.caCertPem,
-    insecureSkipVerify: b.insecureSkipVerify,
-    timeoutMs: 15_000,
-  };
-}
-
 async function run(inputs: ClusterVerificationInputs, timeoutMs: number) {
   return verifyCluster({
     expected: { nodes: inputs.nodes, callBridges: inputs.callBridges },
     targets: inputs.nodes.map((n) => mmpTarget(n.mmp)),
-    bridges: inputs.bridgeApis.map(apiTarget),
+    bridges: inputs.bridgeApis.map((b) => cmsApiTarget(b, 15_000)),
     timeoutMs,
     dns: inputs.dns,
   });
