@@ -85,6 +85,7 @@ export class XmppResilientCluster extends pulumi.ComponentResource {
         confirmNodeRemoval: cfg.confirmNodeRemoval,
         retainOnDelete: cfg.retainOnDelete,
         settleSeconds: cfg.verification.timeoutSeconds,
+        restartAfterTrustChange: cfg.restartAfterTrustChange,
       },
       { parent: this, dependsOn: files },
     );
@@ -136,6 +137,9 @@ export class XmppResilientCluster extends pulumi.ComponentResource {
         ).findings
       : pulumi.output([]);
 
+    cluster.notices.apply((notices) => {
+      for (const notice of notices ?? []) pulumi.log.warn(notice, this);
+    });
     this.leader = cluster.leader;
     this.nodeStates = cluster.nodeStates;
     this.callBridgeSecrets = pulumi.secret(cluster.secrets);

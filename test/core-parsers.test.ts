@@ -1,12 +1,14 @@
 import { describe, expect, it } from "vitest";
+import { combineFacts } from "../components/core/facts";
 import { parseCallBridgeList } from "../components/core/parsers/callbridge-list";
 import { parseClusterStatus } from "../components/core/parsers/cluster-status";
 import { parsePkiList } from "../components/core/parsers/pki-list";
 import { parseVersion } from "../components/core/parsers/version";
 import { parseXmppStatus } from "../components/core/parsers/xmpp-status";
-import { blockAfter, germanSeed, lineIndex } from "./support/seeds";
+import { blockAfter, germanSeed, lineIndex, spanishSeed } from "./support/seeds";
 
 const seed = germanSeed();
+const spanish = spanishSeed();
 
 describe("xmpp callbridge list", () => {
   it("parses the seed's list on cb1 (step 7)", () => {
@@ -30,6 +32,15 @@ describe("xmpp callbridge list", () => {
   it("accepts trailing spaces and the prose form Callbridge: x", () => {
     expect(parseCallBridgeList("Callbridge: cb1  \nDomain: tptac9.com  \nSecret: kvgP1SRzWVabhiPVAb1")).toEqual([
       { name: "cb1", domain: "tptac9.com", secret: "kvgP1SRzWVabhiPVAb1" },
+    ]);
+  });
+
+  it("parses the Spanish edition's OCR list, blank lines and separator noise included", () => {
+    const block = blockAfter(spanish, "cbl> xmﬁp callbridée list", /^Después/);
+    expect(parseCallBridgeList(block)).toEqual([
+      { name: "cbl", domain: "tptac9.com", secret: "kvgP1SRzWVabhiPVAb1" },
+      { name: "cb2", domain: "tptac9.com", secret: "uBiLLdIU8vVQgj86CAb1" },
+      { name: "cb3", domain: "tptac9.com", secret: "RITmSh4smhLYguGpAbl" },
     ]);
   });
 
@@ -68,13 +79,58 @@ describe("xmpp cluster status", () => {
     expect(status.leader).toBe("10.59.103.70:5222");
   });
 
-  it("has no state and no peers when clustering is off", () => {
+  it("has no state, no peers and no files when clustering is off and nothing is printed", () => {
     expect(parseClusterStatus("Cluster not enabled")).toEqual({
       state: undefined,
       peers: [],
       leader: undefined,
       duplicates: [],
+      keyFile: undefined,
+      certificateFile: undefined,
+      trustBundle: undefined,
     });
+  });
+
+  it.each(["cb1", "cb2", "cb3"])(
+    "reads the key, certificate and trust bundle of %s's status (German edition)",
+    (node) => {
+      const status = parseClusterStatus(blockAfter(seed, `[${node}> xmpp cluster status`, /^```/));
+      expect([status.keyFile, status.certificateFile, status.trustBundle]).toEqual([
+        "abhiall.key",
+        "abhiall.cer",
+        "abhiall.cer",
+      ]);
+    },
+  );
+
+  it("reads the Spanish edition's OCR text of cb1's and cb2's status the same way", () => {
+    const cb1 = parseClusterStatus(blockAfter(spanish, "cbl> xmpp cluster status", /^De manera similar/));
+    expect(cb1).toEqual({
+      state: "FOLLOWER",
+      peers: [
+        { address: "10.106.81.30", port: 5222, leader: true },
+        { address: "10.106.81.31", port: 5222, leader: false },
+        { address: "10.106.81.32", port: 5222, leader: false },
+      ],
+      leader: "10.106.81.30:5222",
+      duplicates: [],
+      keyFile: "abhiall.key",
+      certificateFile: "abhiall.cer",
+      trustBundle: "abhiall.cer",
+    });
+    const cb2 = parseClusterStatus(blockAfter(spanish, "cb2> xmpp cluster status", /^cbh2>/));
+    expect([cb2.state, cb2.leader, cb2.keyFile, cb2.certificateFile, cb2.trustBundle]).toEqual([
+      "FOLLOWER",
+      "10.106.81.30:5222",
+      "abhiall.key",
+      "abhiall.cer",
+      "abhiall.cer",
+    ]);
+  });
+
+  it("tells a file printed as none (null) from one not printed at all (undefined)", () => {
+    const status = parseClusterStatus("State: DISABLED\nList of peers\nKey file : none\nTrust bundle : none");
+    expect([status.keyFile, status.certificateFile, status.trustBundle]).toEqual([null, undefined, null]);
   });
 
   it("does not mistake Key file lines for peers", () => {
@@ -113,18 +169,33 @@ describe("xmpp status block", () => {
     });
   });
 
-  it("treats none as unset and reads disabled", () => {
+  it("treats none as unset and reads disabled; a file not printed stays undefined", () => {
     const status = parseXmppStatus("Enabled : false\nDomain : none\nKey file : none\nCluster : disabled");
     expect(status.enabled).toBe(false);
     expect(status.domain).toBeUndefined();
-    expect(status.keyFile).toBeUndefined();
+    expect(status.keyFile).toBeNull();
+    expect(status.certificateFile).toBeUndefined();
+    expect(status.trustBundle).toBeUndefined();
     expect(status.clusterEnabled).toBe(false);
   });
 
-  it("reads the trust bundle the seed prints under xmpp cluster status", () => {
-    const block = blockAfter(seed, "[cb3> xmpp cluster status", /^```/);
-    expect(parseXmppStatus(block).trustBundle).toBe("abhiall.cer");
-    expect(parseXmppStatus(block).keyFile).toBe("abhiall.key");
+  it("takes the files from `xmpp cluster status` when `xmpp` does not print them", () => {
+    const xmpp = parseXmppStatus("Enabled : true\nDomain : tptac9.com\nListening interfaces : a");
+    const cluster = parseClusterStatus(blockAfter(seed, "[cb3> xmpp cluster status", /^```/));
+    const facts = combineFacts({ node: "cb3", version: undefined, xmpp, callBridges: [], cluster });
+    expect([facts.xmpp.keyFile, facts.xmpp.certificateFile, facts.xmpp.trustBundle]).toEqual([
+      "abhiall.key",
+      "abhiall.cer",
+      "abhiall.cer",
+    ]);
+    expect(facts.xmpp.caBundleFile).toBeUndefined();
+  });
+
+  it("prefers the trust bundle of `xmpp cluster status`, where the TechNote prints it", () => {
+    const xmpp = parseXmppStatus("Enabled : true\nCluster trust bundle : stale.cer\nKey file : a.key");
+    const cluster = parseClusterStatus("State: LEADER\nKey file : b.key\nTrust bundle : abhiall.cer");
+    const facts = combineFacts({ node: "cb1", version: undefined, xmpp, callBridges: [], cluster });
+    expect([facts.xmpp.keyFile, facts.xmpp.trustBundle]).toEqual(["a.key", "abhiall.cer"]);
   });
 });
 

@@ -1,14 +1,8 @@
 import type { NodeFacts } from "../core/facts";
 import { parseCallBridgeList } from "../core/parsers/callbridge-list";
 import { parseClusterStatus } from "../core/parsers/cluster-status";
-import {
-  type ClusterIntent,
-  type ClusterPlan,
-  type NodePlan,
-  planCluster,
-  planTeardown,
-  type Step,
-} from "../core/plan";
+import { type ClusterIntent, type ClusterPlan, type Phase, planCluster, planTeardown, type Unit } from "../core/plan";
+import { renderStep, type Step } from "../core/steps";
 import { MmpError } from "../mmp/errors";
 import type { MmpSession, MmpTarget } from "../mmp/session";
 import { NodeSessions } from "./sessions";
@@ -23,6 +17,8 @@ export interface ClusterOperation {
   intent: ClusterIntent;
   targets: MmpTarget[];
   leavers: Leaver[];
+  /** Nodes that were members at the last apply (stack state). */
+  rememberedMembers?: string[];
   /** How long a node may take to report LEADER/FOLLOWER after it is (re)activated. */
   settleTimeoutMs: number;
   /** Activate (restart, initialize, join) one node at a time. Turning this off is only for measurements. */
@@ -36,24 +32,7 @@ export interface ClusterApplyResult {
   executed: Record<string, string[]>;
 }
 
-function reachableFacts(gathered: Awaited<ReturnType<NodeSessions["facts"]>>, nodes: string[]) {
-  const facts: Record<string, NodeFacts> = {};
-  for (const node of nodes) {
-    const g = gathered[node];
-    if (!g.reachable) {
-      throw new MmpError(
-        node,
-        "gather facts",
-        g.error,
-        "every node that stays in the cluster must be reachable over SSH",
-      );
-    }
-    facts[node] = g.facts;
-  }
-  return facts;
-}
-
-/** Opens sessions, gathers facts and plans. Shared by preview (check) and apply. */
+/** Opens sessions, gathers facts and plans. Shared by preview (check), refresh (read) and apply. */
 export async function withPlannedCluster<T>(
   op: ClusterOperation,
   fn: (sessions: NodeSessions, plan: ClusterPlan, facts: Record<string, NodeFacts>) => Promise<T>,
@@ -62,44 +41,99 @@ export async function withPlannedCluster<T>(
   try {
     const desired = op.intent.nodes.map((n) => n.name);
     const gathered = await sessions.facts([...desired, ...op.leavers.map((l) => l.name)]);
-    const facts = reachableFacts(gathered, desired);
+    const facts: Record<string, NodeFacts> = {};
+    const unreachable: Record<string, string> = {};
+    for (const node of desired) {
+      const g = gathered[node];
+      if (g.reachable) facts[node] = g.facts;
+      else unreachable[node] = g.error;
+    }
     const leavers = op.leavers.map((l) => {
       const g = gathered[l.name];
       return { name: l.name, xmppAddress: l.xmppAddress, facts: g.reachable ? g.facts : undefined };
     });
-    const plan = planCluster(op.intent, facts, leavers);
+    const plan = planCluster(op.intent, facts, { leavers, rememberedMembers: op.rememberedMembers, unreachable });
     return await fn(sessions, plan, facts);
   } finally {
     sessions.close();
   }
 }
 
-/** A node that rejoins by itself when XMPP is enabled again (membership survived) must not be joined twice. */
-async function alreadyJoined(session: MmpSession, step: Step): Promise<boolean> {
-  if (!step.command.startsWith("xmpp cluster join ")) return false;
-  const seed = step.command.split(" ").pop() as string;
-  return parseClusterStatus(await session.run("xmpp cluster status")).peers.some((p) => p.address === seed);
+/** Refuses to change anything while a node that stays in the cluster cannot be read. */
+export function assertReachable(plan: ClusterPlan): void {
+  const nodes = Object.keys(plan.unreachable);
+  if (nodes.length === 0) return;
+  const reasons = nodes.map((n) => `${n}: ${plan.unreachable[n]}`).join("; ");
+  throw new MmpError(
+    nodes.join(", "),
+    "gather facts",
+    `cannot be reached over SSH (${reasons}); nothing was changed on any node`,
+    `bring ${nodes.length > 1 ? "them" : "it"} back and run \`pulumi up\` again, or remove or replace ${nodes.length > 1 ? "them" : "it"} in \`nodes\` (a node that is gone has its peer entry removed on a live member)`,
+  );
 }
 
+async function countEntries(session: MmpSession, peer: string): Promise<number> {
+  const status = parseClusterStatus(await session.run("xmpp cluster status"));
+  return status.peers.filter((p) => `${p.address}:${p.port}` === peer).length;
+}
+
+/** Runs one step. Steps that depend on live state read it just before they act. */
 async function runStep(session: MmpSession, step: Step, secrets: Record<string, string>): Promise<void> {
-  if (await alreadyJoined(session, step)) return;
-  if (step.bridge) {
-    const secret = secrets[step.bridge];
-    if (!secret) {
-      throw new MmpError(step.node, step.command, "no secret is known for this Call Bridge", "run `pulumi up` again");
+  const command = renderStep(step);
+  switch (step.op) {
+    case "addSecret": {
+      const secret = secrets[step.bridge];
+      if (!secret) {
+        throw new MmpError(step.node, command, "no secret is known for this Call Bridge", "run `pulumi up` again");
+      }
+      await session.run(command, { secretAnswers: [secret, secret] });
+      return;
     }
-    await session.run(step.command, { secretAnswers: [secret, secret] });
-    return;
+    case "addBridge":
+      await session.run(command, { sensitiveOutput: true });
+      return;
+    case "clusterDisable":
+      // A node that leaves while it cannot reach its peers still disables clustering locally (SUCCESS after a
+      // FAILURE line); the member cleanup that follows drops its entry.
+      await session.run(command, { acceptFailureWhen: /^SUCCESS\b/m });
+      return;
+    case "join": {
+      // A member whose membership survived rejoins by itself when XMPP starts; joining it again would fail.
+      const status = parseClusterStatus(await session.run("xmpp cluster status"));
+      if (status.peers.some((p) => p.address === step.founder)) return;
+      await session.run(command);
+      return;
+    }
+    case "removePeer": {
+      // Whether one `xmpp cluster remove` drops every entry of a duplicated peer is not known, so repeat while
+      // the entry is listed, at most once per entry seen.
+      let left = await countEntries(session, step.peer);
+      for (let tries = left; left > 0 && tries > 0; tries--) {
+        await session.run(command);
+        left = await countEntries(session, step.peer);
+      }
+      if (left > 0) {
+        throw new MmpError(
+          step.node,
+          command,
+          `${step.peer} (${step.of}) is still listed ${left} time(s)`,
+          `remove it by hand on ${step.node} (\`xmpp cluster remove ${step.peer}\`), then \`pulumi up\``,
+        );
+      }
+      return;
+    }
+    default:
+      await session.run(command);
   }
-  await session.run(step.command, {
-    sensitiveOutput: step.command.startsWith("xmpp callbridge add "),
-    acceptFailureWhen: step.successSuffices ? /^SUCCESS\b/m : undefined,
-  });
 }
 
 async function readSecrets(session: MmpSession): Promise<Record<string, string>> {
   const entries = parseCallBridgeList(await session.run("xmpp callbridge list", { sensitiveOutput: true }));
   return Object.fromEntries(entries.filter((e) => e.secret).map((e) => [e.name, e.secret as string]));
+}
+
+function secretsOf(facts: NodeFacts): Record<string, string> {
+  return Object.fromEntries(facts.callBridges.filter((b) => b.secret).map((b) => [b.name, b.secret as string]));
 }
 
 /** Polls `xmpp cluster status` until the node is a member of a cluster with a leader. */
@@ -122,75 +156,67 @@ export async function waitUntilClustered(session: MmpSession, timeoutMs: number)
   }
 }
 
-function serial(): <T>(fn: () => Promise<T>) => Promise<T> {
-  let tail: Promise<unknown> = Promise.resolve();
-  return (fn) => {
-    const next = tail.then(fn, fn);
-    tail = next.catch(() => undefined);
-    return next;
-  };
+interface Executor {
+  sessions: NodeSessions;
+  secrets: Record<string, string>;
+  settleTimeoutMs: number;
 }
 
-async function runNodePlan(
-  sessions: NodeSessions,
-  plan: NodePlan,
-  secrets: Record<string, string>,
-  activate: <T>(fn: () => Promise<T>) => Promise<T>,
-  settleTimeoutMs: number,
-): Promise<void> {
-  const session = sessions.get(plan.node);
-  const configure = plan.steps.filter((s) => s.kind === "configure");
-  const activation = plan.steps.filter((s) => s.kind === "activate");
-  for (const step of configure) await runStep(session, step, secrets);
-  if (activation.length === 0) return;
-  await activate(async () => {
-    for (const step of activation) await runStep(session, step, secrets);
-    await waitUntilClustered(session, settleTimeoutMs);
-  });
-}
-
-async function runLeaver(sessions: NodeSessions, plan: NodePlan): Promise<void> {
-  for (const step of plan.steps) {
-    if (step.node !== plan.node && !sessions.sessions.has(step.node)) continue;
-    const session = sessions.get(step.node);
-    if (step.kind === "cleanup") {
-      const peer = step.command.split(" ").pop() ?? "";
-      const status = parseClusterStatus(await session.run("xmpp cluster status"));
-      if (!status.peers.some((p) => `${p.address}:${p.port}` === peer)) continue;
-    }
+async function runUnit(ex: Executor, unit: Unit): Promise<void> {
+  for (const step of unit.steps) {
     try {
-      await runStep(session, step, {});
+      await runStep(ex.sessions.get(step.node), step, ex.secrets);
     } catch (err) {
       if (!(step.bestEffort && err instanceof MmpError)) throw err;
     }
   }
+  if (unit.settle) await waitUntilClustered(ex.sessions.get(unit.node), ex.settleTimeoutMs);
 }
 
-/** Converges the cluster: seed first, then members (activation one at a time), then nodes that leave. */
+async function runPhase(ex: Executor, phase: Phase, parallel: boolean): Promise<void> {
+  if (!parallel) {
+    for (const unit of phase.units) await runUnit(ex, unit);
+    return;
+  }
+  const results = await Promise.allSettled(phase.units.map((unit) => runUnit(ex, unit)));
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed) throw failed.reason;
+}
+
+/** Runs a plan's phases in order: exactly the steps preview showed, in the order it showed them per node. */
+async function runPlan(ex: Executor, plan: ClusterPlan, serializeActivation: boolean): Promise<void> {
+  for (const phase of plan.phases) {
+    const parallel = phase.mode === "parallel" || (phase.name === "activate" && !serializeActivation);
+    await runPhase(ex, phase, parallel);
+    // The founder generated secrets in this run: the others are given what its list now holds.
+    if (phase.name === "founder" && phase.units.some((u) => u.steps.some((s) => s.op === "addBridge"))) {
+      Object.assign(ex.secrets, await readSecrets(ex.sessions.get(plan.founder)));
+    }
+  }
+}
+
+/** Converges the cluster. Fails before any change when a desired node cannot be read. */
 export async function applyCluster(op: ClusterOperation): Promise<ClusterApplyResult> {
   return withPlannedCluster(op, async (sessions, plan, facts) => {
-    const expectedSecrets: Record<string, string> = {};
+    assertReachable(plan);
+    const secrets: Record<string, string> = {};
     for (const [bridge, source] of Object.entries(plan.secretSources)) {
-      const secret = facts[source].callBridges.find((b) => b.name === bridge)?.secret;
-      if (secret) expectedSecrets[bridge] = secret;
+      const secret = secretsOf(facts[source])[bridge];
+      if (secret) secrets[bridge] = secret;
     }
-    const activate = op.serializeActivation === false ? <T>(fn: () => Promise<T>) => fn() : serial();
-    const seedPlan = plan.nodes.find((p) => p.role === "seed") as NodePlan;
-    await runNodePlan(sessions, seedPlan, expectedSecrets, activate, op.settleTimeoutMs);
-    const secrets = await readSecrets(sessions.get(plan.seed));
-    const members = plan.nodes.filter((p) => p.role === "member");
-    const results = await Promise.allSettled(
-      members.map((p) => runNodePlan(sessions, p, secrets, activate, op.settleTimeoutMs)),
-    );
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
-    if (failed) throw failed.reason;
-    for (const leaver of plan.nodes.filter((p) => p.role === "leaver")) await runLeaver(sessions, leaver);
-
-    const after = reachableFacts(
-      await sessions.facts(op.intent.nodes.map((n) => n.name)),
-      op.intent.nodes.map((n) => n.name),
-    );
-    return { plan, secrets, facts: after, executed: sessions.commands() };
+    await runPlan({ sessions, secrets, settleTimeoutMs: op.settleTimeoutMs }, plan, op.serializeActivation !== false);
+    const nodes = op.intent.nodes.map((n) => n.name);
+    let after = facts;
+    if (plan.phases.length > 0) {
+      const gathered = await sessions.facts(nodes);
+      after = {};
+      for (const node of nodes) {
+        const g = gathered[node];
+        if (!g.reachable) throw new MmpError(node, "read the result", g.error, "run `pulumi up` again");
+        after[node] = g.facts;
+      }
+    }
+    return { plan, secrets: secretsOf(after[plan.founder]), facts: after, executed: sessions.commands() };
   });
 }
 
@@ -202,14 +228,14 @@ export async function teardownCluster(
   const sessions = await NodeSessions.open(nodes.map((n) => n.target));
   try {
     const gathered = await sessions.facts(nodes.map((n) => n.name));
-    const plans = planTeardown(
+    const phase = planTeardown(
       nodes.map((n) => {
         const g = gathered[n.name];
         return { name: n.name, xmppAddress: n.xmppAddress, facts: g.reachable ? g.facts : undefined };
       }),
       initializer,
     );
-    for (const plan of plans) await runLeaver(sessions, plan);
+    await runPhase({ sessions, secrets: {}, settleTimeoutMs: 0 }, phase, false);
     return sessions.commands();
   } finally {
     sessions.close();

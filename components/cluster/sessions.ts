@@ -1,4 +1,5 @@
 import type { GatheredFacts } from "../core/facts";
+import { NodeDownError } from "../mmp/errors";
 import { readFacts } from "../mmp/read-facts";
 import { type MmpSession, type MmpTarget, openMmpSession } from "../mmp/session";
 
@@ -9,20 +10,30 @@ export class NodeSessions {
     readonly unreachable: Map<string, string>,
   ) {}
 
-  /** Connects to every node in parallel. Unreachable nodes are recorded, not thrown, so callers can decide. */
+  /**
+   * Connects to every node in parallel. A node that is down is recorded, not thrown, so callers can decide; a node
+   * that answered but refused us (password, host key) is a configuration error and is thrown as it is.
+   */
   static async open(targets: MmpTarget[]): Promise<NodeSessions> {
     const sessions = new Map<string, MmpSession>();
     const unreachable = new Map<string, string>();
+    const refusals: { index: number; err: Error }[] = [];
     await Promise.all(
-      targets.map(async (target) => {
+      targets.map(async (target, index) => {
         try {
           sessions.set(target.node, await openMmpSession(target));
         } catch (err) {
-          unreachable.set(target.node, (err as Error).message);
+          if (err instanceof NodeDownError) unreachable.set(target.node, `${err.step}: ${err.detail}`);
+          else refusals.push({ index, err: err as Error });
         }
       }),
     );
-    return new NodeSessions(sessions, unreachable);
+    const all = new NodeSessions(sessions, unreachable);
+    if (refusals.length > 0) {
+      all.close();
+      throw refusals.sort((a, b) => a.index - b.index)[0].err;
+    }
+    return all;
   }
 
   get(node: string): MmpSession {

@@ -77,6 +77,11 @@ export const clusterConfigSchema = z
     confirmNodeRemoval: z.boolean().default(false),
     /** Allow 1-2 nodes. Without a strict majority of 3 or more, losing one node stops XMPP. */
     allowSmallCluster: z.boolean().default(false),
+    /**
+     * Restart a node (one at a time) after its cluster trust bundle changes. Whether a new `xmpp cluster trust` takes
+     * effect without a restart is not documented; turn this off only once you have seen it do so on your nodes.
+     */
+    restartAfterTrustChange: z.boolean().default(true),
     /** Keep the cluster configured on the nodes when the stack (or the cluster resource) is deleted. */
     retainOnDelete: z.boolean().default(false),
   })

@@ -12,6 +12,24 @@ export interface NodeFacts {
   cluster: ClusterStatus;
 }
 
+/**
+ * Combines what the four fact commands printed. The files come from `xmpp` when it prints them ([I]) and otherwise
+ * from `xmpp cluster status`, where the TechNote shows them; the trust bundle is read from the cluster status first.
+ */
+export function combineFacts(parts: Omit<NodeFacts, "xmpp"> & { xmpp: XmppStatus }): NodeFacts {
+  const { xmpp, cluster } = parts;
+  const pick = <T>(first: T | undefined, second: T | undefined) => (first !== undefined ? first : second);
+  return {
+    ...parts,
+    xmpp: {
+      ...xmpp,
+      keyFile: pick(xmpp.keyFile, cluster.keyFile),
+      certificateFile: pick(xmpp.certificateFile, cluster.certificateFile),
+      trustBundle: pick(cluster.trustBundle, xmpp.trustBundle),
+    },
+  };
+}
+
 export type GatheredFacts = { reachable: true; facts: NodeFacts } | { reachable: false; error: string };
 
 export const FACT_COMMANDS = {

@@ -1,4 +1,5 @@
 import { isClustered, isLiveMember, listsPeer, type NodeFacts } from "./facts";
+import { describeStep, type Op, type Step, sequences } from "./steps";
 
 /** What one node should look like. File names come from the certificate material. */
 export interface NodeIntent {
@@ -15,42 +16,57 @@ export interface ClusterIntent {
   nodes: NodeIntent[];
   initializer: string;
   callBridges: string[];
+  /**
+   * Whether a new `xmpp cluster trust` takes effect only after a restart ([I] in the reference). Default true: the
+   * node is restarted, one node at a time.
+   */
+  restartAfterTrustChange?: boolean;
 }
 
 /**
- * One MMP command. `bridge` means the node will prompt for that Call Bridge's secret. `kind` decides when it
- * runs: `configure` steps change stored settings only; `activate` steps restart or (re)cluster XMPP and run
- * one node at a time; `cleanup` steps run on a remaining member only if the fact that motivated them still holds.
+ * A run of steps, in order. `settle`: afterwards, wait until `node` reports LEADER or FOLLOWER with a leader
+ * before the next unit starts (activations run one node at a time so a majority always stays up).
  */
-export interface Step {
+export interface Unit {
   node: string;
-  command: string;
-  kind: "configure" | "activate" | "cleanup";
-  bridge?: string;
-  /**
-   * The step counts as done when its output has a SUCCESS line even if a FAILURE line precedes it: a node that
-   * leaves while it cannot reach its peers still disables clustering locally, and the member cleanup that follows
-   * drops its entry.
-   */
-  successSuffices?: boolean;
-  /** During teardown a member's stale peer entry is harmless (the member is reset next), so a failure is ignored. */
-  bestEffort?: boolean;
+  steps: Step[];
+  settle: boolean;
 }
 
-export interface NodePlan {
-  node: string;
-  role: "seed" | "member" | "leaver";
-  steps: Step[];
+/** Phases run in order; a parallel phase runs its units at once, a serial one unit after unit. */
+export interface Phase {
+  name: "leave" | "founder" | "configure" | "activate" | "teardown";
+  mode: "parallel" | "serial";
+  units: Unit[];
 }
 
 export interface ClusterPlan {
   /** The node every other node joins: the initializer, unless another node already holds the running cluster. */
-  seed: string;
-  /** True when no node is clustered yet and the seed runs `xmpp cluster initialize`. */
+  founder: string;
+  /** True when no node is clustered yet and the founder runs `xmpp cluster initialize`. */
   initialize: boolean;
-  /** Which node's `xmpp callbridge list` holds the authoritative secret for each bridge (absent: the seed adds it). */
+  /** Which node's `xmpp callbridge list` holds the authoritative secret for each bridge (absent: the founder adds it). */
   secretSources: Record<string, string>;
-  nodes: NodePlan[];
+  phases: Phase[];
+  /** Desired nodes that could not be read, with the reason: nothing may change until they are back or removed. */
+  unreachable: Record<string, string>;
+  /** What the run will leave undone on purpose, for the admin (e.g. a leaver that cannot be reset). */
+  notices: string[];
+}
+
+export interface Leaver {
+  name: string;
+  xmppAddress: string;
+  /** Undefined when the node could not be reached. */
+  facts: NodeFacts | undefined;
+}
+
+export interface PlanContext {
+  leavers?: Leaver[];
+  /** Nodes that were members at the last apply, from the stack state: a stopped member is started, not re-joined. */
+  rememberedMembers?: string[];
+  /** Reasons the desired nodes without facts could not be read. */
+  unreachable?: Record<string, string>;
 }
 
 export class PlanError extends Error {
@@ -64,88 +80,112 @@ export class PlanError extends Error {
   }
 }
 
-function sameSet(a: readonly string[] | undefined, b: readonly string[]): boolean {
-  if (!a || a.length !== b.length) return false;
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
   const sa = [...a].sort();
   const sb = [...b].sort();
-  return sa.every((v, i) => v === sb[i]);
+  return sa.length === sb.length && sa.every((v, i) => v === sb[i]);
 }
 
-/** Steps that bring stored XMPP settings in line; none when they already match. */
-export function configureSteps(intent: NodeIntent, domain: string, facts: NodeFacts): Step[] {
-  const step = (command: string): Step => ({ node: intent.name, command, kind: "configure" });
-  const steps: Step[] = [];
-  if (facts.xmpp.domain !== domain) steps.push(step(`xmpp domain ${domain}`));
-  if (!sameSet(facts.xmpp.listen, intent.listen)) steps.push(step(`xmpp listen ${intent.listen.join(" ")}`));
+/** Ops that bring stored XMPP settings in line; none when they already match. Unknown facts are not compared. */
+export function configureOps(intent: NodeIntent, domain: string, facts: NodeFacts): Op[] {
+  const ops: Op[] = [];
+  const x = facts.xmpp;
+  if (x.domain !== domain) ops.push({ op: "setDomain", domain });
+  if (x.listen === undefined || !sameSet(x.listen, intent.listen))
+    ops.push({ op: "setListen", interfaces: intent.listen });
   const { keyFile, certFile, bundleFile } = intent.certs;
-  if (
-    facts.xmpp.keyFile !== keyFile ||
-    facts.xmpp.certificateFile !== certFile ||
-    facts.xmpp.caBundleFile !== bundleFile
-  ) {
-    steps.push(step(`xmpp certs ${keyFile} ${certFile}${bundleFile ? ` ${bundleFile}` : ""}`));
+  const bundleDiffers = x.caBundleFile !== undefined && x.caBundleFile !== (bundleFile ?? null);
+  if (x.keyFile !== keyFile || x.certificateFile !== certFile || bundleDiffers) {
+    ops.push({ op: "setCerts", keyFile, certFile, ...(bundleFile ? { bundleFile } : {}) });
   }
-  if (facts.xmpp.trustBundle !== intent.trustBundle) steps.push(step(`xmpp cluster trust ${intent.trustBundle}`));
-  return steps;
+  if (x.trustBundle !== intent.trustBundle) ops.push({ op: "setTrust", bundle: intent.trustBundle });
+  return ops;
 }
 
-function secretOf(facts: NodeFacts, bridge: string): string | undefined {
-  return facts.callBridges.find((b) => b.name === bridge)?.secret;
+function secretOf(facts: NodeFacts | undefined, bridge: string): string | undefined {
+  return facts?.callBridges.find((b) => b.name === bridge)?.secret;
 }
 
 /**
- * Call bridge steps for one node. `expected` maps each bridge to the secret it must hold (undefined when the
- * seed generates it in this run, so no node can hold it yet).
+ * Call Bridge ops for one node. `expected` maps each bridge to the secret it must hold (undefined when the founder
+ * generates it in this run, so no node can hold it yet).
  */
-export function callBridgeSteps(
-  node: string,
+export function callBridgeOps(
   facts: NodeFacts,
   wanted: string[],
   expected: Record<string, string | undefined>,
   generates: boolean,
-): Step[] {
-  const steps: Step[] = [];
+): Op[] {
+  const ops: Op[] = [];
   for (const entry of facts.callBridges) {
-    if (!wanted.includes(entry.name))
-      steps.push({ node, command: `xmpp callbridge del ${entry.name}`, kind: "configure" });
+    if (!wanted.includes(entry.name)) ops.push({ op: "delBridge", bridge: entry.name });
   }
   for (const bridge of wanted) {
-    const held = secretOf(facts, bridge);
     const present = facts.callBridges.some((b) => b.name === bridge);
     const want = expected[bridge];
-    if (present && want !== undefined && held === want) continue;
-    if (present && generates && want === undefined) continue;
-    if (present) steps.push({ node, command: `xmpp callbridge del ${bridge}`, kind: "configure" });
-    if (generates && want === undefined)
-      steps.push({ node, command: `xmpp callbridge add ${bridge}`, kind: "configure" });
-    else steps.push({ node, command: `xmpp callbridge add-secret ${bridge}`, kind: "configure", bridge });
+    if (present && (want === undefined ? generates : secretOf(facts, bridge) === want)) continue;
+    if (present) ops.push({ op: "delBridge", bridge });
+    ops.push(generates && want === undefined ? { op: "addBridge", bridge } : { op: "addSecret", bridge });
   }
-  return steps;
+  return ops;
 }
 
-function activation(node: string, commands: string[]): Step[] {
-  return commands.map((command) => ({ node, command, kind: "activate" as const }));
+/** The secret most reachable nodes hold for a bridge; ties go to the earlier node in cluster order. */
+function majoritySecret(bridge: string, order: string[], facts: Record<string, NodeFacts>) {
+  const votes = new Map<string, { count: number; first: string }>();
+  for (const node of order) {
+    const secret = secretOf(facts[node], bridge);
+    if (secret === undefined) continue;
+    const vote = votes.get(secret) ?? { count: 0, first: node };
+    vote.count += 1;
+    votes.set(secret, vote);
+  }
+  let best: { secret: string; count: number; first: string } | undefined;
+  for (const [secret, vote] of votes) {
+    if (!best || vote.count > best.count) best = { secret, ...vote };
+  }
+  return best;
 }
 
-/** Whole-cluster plan from the intent and the facts of every desired node (plus nodes that must leave). */
+const NEEDS_RESTART = new Set<Op["op"]>(["setDomain", "setListen", "setCerts"]);
+
+const on = (node: string, ops: Op[]): Step[] => ops.map((op) => ({ ...op, node }));
+
+/** `address:port` entries of `address` in a member's peer list, once each. */
+function entriesOf(facts: NodeFacts, address: string): string[] {
+  return [...new Set(facts.cluster.peers.filter((p) => p.address === address).map((p) => `${p.address}:${p.port}`))];
+}
+
+/** Whole-cluster plan from the intent and the facts of every reachable desired node (plus nodes that must leave). */
 export function planCluster(
   intent: ClusterIntent,
-  facts: Record<string, NodeFacts>,
-  leavers: { name: string; xmppAddress: string; facts: NodeFacts | undefined }[] = [],
+  allFacts: Record<string, NodeFacts | undefined>,
+  context: PlanContext = {},
 ): ClusterPlan {
+  const unreachable: Record<string, string> = {};
+  const facts: Record<string, NodeFacts> = {};
+  for (const node of intent.nodes) {
+    const f = allFacts[node.name];
+    if (f) facts[node.name] = f;
+    else unreachable[node.name] = context.unreachable?.[node.name] ?? "not reachable";
+  }
+  const remembered = new Set(context.rememberedMembers ?? []);
   const ordered = [
     ...intent.nodes.filter((n) => n.name === intent.initializer),
     ...intent.nodes.filter((n) => n.name !== intent.initializer),
-  ];
-  const clustered = ordered.filter((n) => isClustered(facts[n.name]));
-  const seedNode = clustered[0] ?? ordered[0];
-  const initialize = clustered.length === 0;
+  ].filter((n) => facts[n.name]);
+  const stopped = (n: NodeIntent) =>
+    facts[n.name].xmpp.enabled === false && remembered.has(n.name) && facts[n.name].xmpp.domain === intent.domain;
+  const member = (n: NodeIntent) => isClustered(facts[n.name]) || stopped(n);
+  const live = ordered.filter((n) => isLiveMember(facts[n.name]));
+  const founder = live[0] ?? ordered.find(member) ?? ordered[0];
+  const initialize = founder !== undefined && !ordered.some(member);
 
-  for (const node of clustered) {
-    if (node !== seedNode && isLiveMember(facts[node.name]) && !listsPeer(facts[node.name], seedNode.xmppAddress)) {
+  for (const node of live) {
+    if (node !== founder && !listsPeer(facts[node.name], founder.xmppAddress)) {
       throw new PlanError(
         node.name,
-        `is a member of a different XMPP cluster (peers: ${facts[node.name].cluster.peers.map((p) => p.address).join(", ")}) than ${seedNode.name}`,
+        `is a member of a different XMPP cluster (peers: ${facts[node.name].cluster.peers.map((p) => p.address).join(", ")}) than ${founder.name}`,
         `remove it from that cluster (xmpp cluster disable, then xmpp reset on ${node.name}) or list the nodes of one cluster only`,
       );
     }
@@ -154,70 +194,112 @@ export function planCluster(
   const secretSources: Record<string, string> = {};
   const expected: Record<string, string | undefined> = {};
   for (const bridge of intent.callBridges) {
-    const source = ordered.find((n) => secretOf(facts[n.name], bridge) !== undefined);
-    if (source) secretSources[bridge] = source.name;
-    expected[bridge] = source ? secretOf(facts[source.name], bridge) : undefined;
+    const best = majoritySecret(
+      bridge,
+      ordered.map((n) => n.name),
+      facts,
+    );
+    if (best) secretSources[bridge] = best.first;
+    expected[bridge] = best?.secret;
   }
 
-  const plans: NodePlan[] = [];
-  for (const node of ordered) {
-    const isSeed = node === seedNode;
-    const nodeFacts = facts[node.name];
-    const configure = configureSteps(node, intent.domain, nodeFacts);
-    const bridges = callBridgeSteps(node.name, nodeFacts, intent.callBridges, expected, isSeed);
-    let activate: Step[] = [];
-    if (isSeed && initialize) {
-      activate = activation(node.name, [
-        "xmpp disable",
-        "xmpp cluster enable",
-        "xmpp cluster initialize",
-        "xmpp enable",
-      ]);
-    } else if (!isSeed && !isClustered(nodeFacts)) {
-      activate = activation(node.name, [
-        "xmpp disable",
-        "xmpp cluster enable",
-        "xmpp enable",
-        `xmpp cluster join ${seedNode.xmppAddress}`,
-      ]);
-    } else if (configure.length > 0) {
-      activate = activation(node.name, ["xmpp disable", "xmpp enable"]);
-    } else if (nodeFacts.xmpp.enabled === false) {
-      activate = activation(node.name, ["xmpp enable"]);
+  /** A live member other than `node` that lists `address`, to drop its stale entries there. */
+  const listerOf = (address: string, except: string) =>
+    live.find((m) => m.name !== except && listsPeer(facts[m.name], address));
+  const removalsOn = (lister: string, of: { name: string; xmppAddress: string }): Step[] =>
+    entriesOf(facts[lister], of.xmppAddress).map((peer) => ({ op: "removePeer", peer, of: of.name, node: lister }));
+
+  const notices: string[] = [];
+  const leave: Unit[] = (context.leavers ?? []).map((leaver) => {
+    const lister = listerOf(leaver.xmppAddress, leaver.name);
+    const removal = lister ? removalsOn(lister.name, leaver) : [];
+    if (!leaver.facts) {
+      notices.push(
+        `${leaver.name} was not reset: it was unreachable${removal.length ? " (its peer entry was removed on a member)" : ""}`,
+      );
+      return { node: leaver.name, steps: removal, settle: false };
     }
-    plans.push({ node: node.name, role: isSeed ? "seed" : "member", steps: [...configure, ...bridges, ...activate] });
+    return { node: leaver.name, steps: leaveOwnSteps(leaver.name, leaver.facts, removal), settle: false };
+  });
+
+  const founderUnit = (): Unit => {
+    const f = facts[founder.name];
+    const configure = configureOps(founder, intent.domain, f);
+    const bridges = callBridgeOps(f, intent.callBridges, expected, true);
+    const activation = initialize ? sequences.initialize(founder.name) : restartSteps(founder, configure, true);
+    return {
+      node: founder.name,
+      steps: [...on(founder.name, [...configure, ...bridges]), ...activation],
+      settle: activation.length > 0,
+    };
+  };
+
+  const restartSteps = (node: NodeIntent, configure: Op[], isFounder: boolean): Step[] => {
+    const restartOps = configure.filter(
+      (op) => NEEDS_RESTART.has(op.op) || (op.op === "setTrust" && intent.restartAfterTrustChange !== false),
+    );
+    if (facts[node.name].xmpp.enabled === false) {
+      return isFounder ? on(node.name, [{ op: "enable" }]) : sequences.start(node.name, founder.xmppAddress);
+    }
+    return restartOps.length > 0 ? sequences.restart(node.name) : [];
+  };
+
+  const configureUnits: Unit[] = [];
+  const activateUnits: Unit[] = [];
+  for (const node of ordered) {
+    if (node === founder) continue;
+    const f = facts[node.name];
+    const configure = configureOps(node, intent.domain, f);
+    configureUnits.push({
+      node: node.name,
+      steps: on(node.name, [...configure, ...callBridgeOps(f, intent.callBridges, expected, false)]),
+      settle: false,
+    });
+    const lister = listerOf(node.xmppAddress, node.name);
+    const removals = lister ? removalsOn(lister.name, node) : [];
+    const duplicated = live.some((m) =>
+      facts[m.name].cluster.duplicates.some((d) => d.startsWith(`${node.xmppAddress}:`)),
+    );
+    let activation: Step[];
+    if (member(node) && !duplicated) activation = restartSteps(node, configure, false);
+    else if (member(node)) {
+      // CSCvi67717 already present: leave, drop every entry on a member, then join afresh.
+      activation = [
+        ...on(node.name, [{ op: "disable" }, { op: "clusterDisable" }]),
+        ...removals,
+        ...sequences.join(node.name, founder.xmppAddress).filter((s) => s.op !== "disable"),
+      ];
+    } else activation = [...removals, ...sequences.join(node.name, founder.xmppAddress)];
+    activateUnits.push({ node: node.name, steps: activation, settle: activation.length > 0 });
   }
 
-  const remaining = ordered.filter((n) => isClustered(facts[n.name]))[0] ?? seedNode;
-  for (const leaver of leavers) {
-    plans.push({ node: leaver.name, role: "leaver", steps: leaveSteps(leaver, remaining.name, facts[remaining.name]) });
-  }
-  return { seed: seedNode.name, initialize, secretSources, nodes: plans };
+  const phases: Phase[] = [
+    { name: "leave", mode: "serial", units: leave },
+    { name: "founder", mode: "serial", units: founder ? [founderUnit()] : [] },
+    { name: "configure", mode: "parallel", units: configureUnits },
+    { name: "activate", mode: "serial", units: activateUnits },
+  ];
+  return {
+    founder: founder?.name ?? intent.initializer,
+    initialize,
+    secretSources,
+    phases: phases
+      .map((p) => ({ ...p, units: p.units.filter((u) => u.steps.length > 0) }))
+      .filter((p) => p.units.length > 0),
+    unreachable,
+    notices,
+  };
 }
 
-/**
- * A node leaves before it is reset (CSCvi67717): it disables XMPP and clustering, a remaining member drops its
- * peer entry if it still lists it, and only then is the node reset.
- */
-export function leaveSteps(
-  leaver: { name: string; xmppAddress: string; facts: NodeFacts | undefined },
-  member: string | undefined,
-  memberFacts: NodeFacts | undefined,
-): Step[] {
-  const steps: Step[] = [];
-  const own = leaver.facts;
-  if (own) {
-    if (own.xmpp.enabled !== false) steps.push({ node: leaver.name, command: "xmpp disable", kind: "activate" });
-    if (own.xmpp.clusterEnabled !== false || isClustered(own)) {
-      steps.push({ node: leaver.name, command: "xmpp cluster disable", kind: "activate", successSuffices: true });
-    }
-  }
-  const stale = memberFacts?.cluster.peers.find((p) => p.address === leaver.xmppAddress);
-  if (member && stale) {
-    steps.push({ node: member, command: `xmpp cluster remove ${stale.address}:${stale.port}`, kind: "cleanup" });
-  }
-  if (own && hasXmppConfig(own)) steps.push({ node: leaver.name, command: "xmpp reset", kind: "activate" });
-  return steps;
+/** A leaver's own steps around the removal of its entry on a member. */
+function leaveOwnSteps(node: string, own: NodeFacts, removal: Step[]): Step[] {
+  const steps = sequences.leave(node, {
+    stop: own.xmpp.enabled !== false,
+    leave: own.xmpp.clusterEnabled !== false || isClustered(own),
+    reset: hasXmppConfig(own),
+  });
+  const resetAt = steps.findIndex((s) => s.op === "reset");
+  return resetAt < 0 ? [...steps, ...removal] : [...steps.slice(0, resetAt), ...removal, ...steps.slice(resetAt)];
 }
 
 function hasXmppConfig(facts: NodeFacts): boolean {
@@ -230,35 +312,50 @@ function hasXmppConfig(facts: NodeFacts): boolean {
   );
 }
 
-/** Teardown order: every other node leaves first, one at a time; the initializer goes last. */
-export function planTeardown(
-  nodes: { name: string; xmppAddress: string; facts: NodeFacts | undefined }[],
-  initializer: string,
-): NodePlan[] {
+/**
+ * Teardown order: every other node leaves first, one at a time; the initializer goes last. A remaining member
+ * drops each leaver's entry; that cleanup is best effort, since the member is reset next anyway.
+ */
+export function planTeardown(nodes: Leaver[], initializer: string): Phase {
   const last = nodes.find((n) => n.name === initializer) ?? nodes[0];
   const first = nodes.filter((n) => n !== last);
-  const plans: NodePlan[] = [];
-  for (const node of first) {
-    const member = nodes.find((n) => n !== node && !plans.some((p) => p.node === n.name) && n.facts);
-    const steps = leaveSteps(node, member?.name, member?.facts).map((s) =>
-      s.kind === "cleanup" ? { ...s, bestEffort: true } : s,
-    );
-    plans.push({ node: node.name, role: "leaver", steps });
-  }
-  if (last) plans.push({ node: last.name, role: "leaver", steps: leaveSteps(last, undefined, undefined) });
-  return plans;
+  const units: Unit[] = [];
+  first.forEach((node, i) => {
+    if (!node.facts) return;
+    const remaining = [last, ...first.slice(i + 1)].find((n) => n?.facts);
+    const removal: Step[] = remaining?.facts
+      ? entriesOf(remaining.facts, node.xmppAddress).map((peer) => ({
+          op: "removePeer",
+          peer,
+          of: node.name,
+          node: remaining.name,
+          bestEffort: true,
+        }))
+      : [];
+    units.push({ node: node.name, steps: leaveOwnSteps(node.name, node.facts, removal), settle: false });
+  });
+  if (last?.facts) units.push({ node: last.name, steps: leaveOwnSteps(last.name, last.facts, []), settle: false });
+  return { name: "teardown", mode: "serial", units: units.filter((u) => u.steps.length > 0) };
 }
 
-/** The commands a plan would run, per node, for preview. Secrets are never part of a command. */
-export function describePlan(plans: NodePlan[]): Record<string, string[]> {
+/** The commands a plan would run, per node, in run order, for preview. Secrets are never part of a command. */
+export function describePlan(plan: Pick<ClusterPlan, "phases"> & Partial<Pick<ClusterPlan, "unreachable">>) {
   const out: Record<string, string[]> = {};
-  for (const plan of plans) {
-    for (const step of plan.steps) {
-      const line = step.bridge ? `${step.command}  (answers the secret prompt)` : step.command;
-      const suffix = step.kind === "cleanup" ? "  (if the peer is still listed)" : "";
-      out[step.node] ??= [];
-      out[step.node].push(line + suffix);
+  for (const [node, reason] of Object.entries(plan.unreachable ?? {})) {
+    out[node] = [`(unreachable: ${reason}; \`up\` changes nothing until it is back or removed from nodes)`];
+  }
+  for (const phase of plan.phases) {
+    for (const unit of phase.units) {
+      for (const step of unit.steps) {
+        out[step.node] ??= [];
+        out[step.node].push(describeStep(step));
+      }
     }
   }
   return out;
+}
+
+/** Every step of a plan, in run order. */
+export function planSteps(plan: Pick<ClusterPlan, "phases">): Step[] {
+  return plan.phases.flatMap((p) => p.units.flatMap((u) => u.steps));
 }

@@ -10,3 +10,21 @@ export class MmpError extends Error {
     this.name = "MmpError";
   }
 }
+
+/**
+ * The node could not be reached at all (refused, timed out, no route): it is down or gone, as opposed to a node
+ * that answered but refused us (password, host key), which is a configuration problem.
+ */
+export class NodeDownError extends MmpError {
+  constructor(node: string, step: string, detail: string, hint: string) {
+    super(node, step, detail, hint);
+    this.name = "NodeDownError";
+  }
+}
+
+const DOWN_CODES = new Set(["ECONNREFUSED", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "EHOSTDOWN", "ECONNRESET"]);
+
+/** True for a connection error that means the node is down or gone. */
+export function isDownError(err: Error & { code?: string; level?: string }): boolean {
+  return DOWN_CODES.has(err.code ?? "") || /Timed out while waiting for handshake/.test(err.message);
+}

@@ -1,4 +1,4 @@
-import { FACT_COMMANDS, type NodeFacts } from "../core/facts";
+import { combineFacts, FACT_COMMANDS, type NodeFacts } from "../core/facts";
 import { parseCallBridgeList } from "../core/parsers/callbridge-list";
 import { parseClusterStatus } from "../core/parsers/cluster-status";
 import { parseVersion } from "../core/parsers/version";
@@ -20,5 +20,5 @@ export async function readFacts(session: MmpSession): Promise<NodeFacts> {
   const xmpp = parseXmppStatus(await session.run(FACT_COMMANDS.xmpp));
   const callBridges = parseCallBridgeList(await session.run(FACT_COMMANDS.callBridges, { sensitiveOutput: true }));
   const cluster = parseClusterStatus(await session.run(FACT_COMMANDS.cluster));
-  return { node: session.node, version, xmpp, callBridges, cluster };
+  return combineFacts({ node: session.node, version, xmpp, callBridges, cluster });
 }

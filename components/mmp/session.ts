@@ -1,7 +1,7 @@
 import type { ClientChannel, SFTPWrapper } from "ssh2";
 import { Client } from "ssh2";
 import { cleanOutput, failureLine, redact } from "../core/mmp-output";
-import { MmpError } from "./errors";
+import { isDownError, MmpError, NodeDownError } from "./errors";
 import { ExpectBuffer } from "./expect-buffer";
 import { decideHostKey, sshFingerprint } from "./host-key";
 
@@ -95,15 +95,17 @@ class ShellSession implements MmpSession {
       client.on("ready", () => resolve());
       client.on("error", (err) => {
         if (refusal) reject(refusal);
-        else
+        else {
+          const Kind = isDownError(err) ? NodeDownError : MmpError;
           reject(
-            new MmpError(
+            new Kind(
               target.node,
               `connect ${where}`,
               redact(err.message, [target.password]),
               "check the address, SSH port, username and password in the stack config, and that the node is up",
             ),
           );
+        }
       });
       client.on("keyboard-interactive", (_name, _instructions, _lang, prompts, finish) => {
         finish(prompts.map(() => target.password));

@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { applyCluster, type ClusterOperation, teardownCluster, withPlannedCluster } from "../cluster/apply";
-import { publicFacts } from "../core/facts";
+import { isClustered, publicFacts } from "../core/facts";
 import { type ClusterIntent, describePlan } from "../core/plan";
 import { type MmpTargetInput, mmpTarget } from "./mmp-target";
 
@@ -23,6 +23,8 @@ export interface XmppClusterInputs {
   confirmNodeRemoval: boolean;
   retainOnDelete: boolean;
   settleSeconds: number;
+  /** See ClusterIntent.restartAfterTrustChange. Absent in stacks made before it existed: true. */
+  restartAfterTrustChange?: boolean;
   /** Set by check: the MMP commands `up` would run, per node (no secrets). Empty when converged. */
   plan?: Record<string, string[]>;
 }
@@ -31,13 +33,25 @@ export interface XmppClusterOutputs extends XmppClusterInputs {
   leader: string;
   nodeStates: Record<string, ReturnType<typeof publicFacts>>;
   secrets: Record<string, string>;
+  /**
+   * Nodes that were cluster members after the last apply. Refresh never drops a name, so a member stopped by hand
+   * is started again rather than re-joined, even where `xmpp` and `xmpp cluster status` do not show membership.
+   */
+  members?: string[];
+  /** What the last apply left undone on purpose (e.g. a removed node that was unreachable, so not reset). */
+  notices?: string[];
 }
 
+/**
+ * The value the Pulumi engine passes to a dynamic provider for an input that is not known yet (during preview,
+ * e.g. a certificate file name that depends on a certificate still to be issued).
+ */
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 function intentOf(inputs: XmppClusterInputs): ClusterIntent {
   return {
     domain: inputs.domain,
+    restartAfterTrustChange: inputs.restartAfterTrustChange ?? true,
     initializer: inputs.initializer,
     callBridges: inputs.callBridges,
     nodes: inputs.nodes.map((n) => ({
@@ -50,13 +64,25 @@ function intentOf(inputs: XmppClusterInputs): ClusterIntent {
   };
 }
 
-function operation(news: XmppClusterInputs, olds?: XmppClusterInputs): ClusterOperation {
+const LIVE_STATES = new Set(["LEADER", "FOLLOWER"]);
+
+/** Members recorded in state; stacks made before `members` existed fall back to the last node states. */
+function rememberedMembers(olds: Partial<XmppClusterOutputs> | undefined): string[] {
+  if (!olds) return [];
+  if (Array.isArray(olds.members)) return olds.members;
+  return Object.entries(olds.nodeStates ?? {})
+    .filter(([, s]) => LIVE_STATES.has(s.clusterState))
+    .map(([node]) => node);
+}
+
+function operation(news: XmppClusterInputs, olds?: Partial<XmppClusterOutputs>): ClusterOperation {
   const staying = new Set(news.nodes.map((n) => n.name));
   const leavers = (olds?.nodes ?? []).filter((n) => !staying.has(n.name));
   return {
     intent: intentOf(news),
     targets: news.nodes.map((n) => mmpTarget(n.mmp)),
     leavers: leavers.map((n) => ({ name: n.name, xmppAddress: n.xmppAddress, target: mmpTarget(n.mmp) })),
+    rememberedMembers: rememberedMembers(olds),
     settleTimeoutMs: news.settleSeconds * 1000,
   };
 }
@@ -110,13 +136,16 @@ function withPendingFiles(news: XmppClusterInputs): XmppClusterInputs {
   return { ...news, nodes };
 }
 
-async function previewPlan(input: XmppClusterInputs, olds?: XmppClusterInputs): Promise<Record<string, string[]>> {
+async function previewPlan(
+  input: XmppClusterInputs,
+  olds?: Partial<XmppClusterOutputs>,
+): Promise<Record<string, string[]>> {
   const news = withPendingFiles(input);
   if (hasUnknown(news)) {
     const names = Array.isArray(news.nodes) ? news.nodes.map((n) => n.name) : ["(all nodes)"];
     return Object.fromEntries(names.map((name) => [name, ["(planned once the certificate files are known)"]]));
   }
-  return withPlannedCluster(operation(news, olds), async (_sessions, plan) => describePlan(plan.nodes));
+  return withPlannedCluster(operation(news, olds), async (_sessions, plan) => describePlan(plan));
 }
 
 export async function check(
@@ -126,7 +155,7 @@ export async function check(
   const problems = removalProblems(olds, news);
   if (problems.length > 0) return { failures: problems.map((reason) => ({ property: "nodes", reason })) };
   const replacing = olds.domain !== undefined && olds.domain !== news.domain;
-  const plan = await previewPlan(news, replacing ? undefined : (olds as XmppClusterInputs));
+  const plan = await previewPlan(news, replacing ? undefined : olds);
   return { inputs: { ...news, plan } };
 }
 
@@ -146,7 +175,18 @@ export async function diff(
 function outputsOf(inputs: XmppClusterInputs, result: Awaited<ReturnType<typeof applyCluster>>): XmppClusterOutputs {
   const states = Object.fromEntries(Object.entries(result.facts).map(([node, f]) => [node, publicFacts(f)]));
   const leader = Object.values(result.facts).find((f) => f.cluster.leader)?.cluster.leader ?? "";
-  return { ...inputs, plan: {}, leader, nodeStates: states, secrets: result.secrets };
+  const members = Object.entries(result.facts)
+    .filter(([, f]) => isClustered(f))
+    .map(([node]) => node);
+  return {
+    ...inputs,
+    plan: {},
+    leader,
+    nodeStates: states,
+    secrets: result.secrets,
+    members,
+    notices: result.plan.notices,
+  };
 }
 
 export async function create(inputs: XmppClusterInputs): Promise<pulumi.dynamic.CreateResult<XmppClusterOutputs>> {
@@ -176,9 +216,13 @@ export async function read(
   id: string,
   props: XmppClusterOutputs,
 ): Promise<pulumi.dynamic.ReadResult<XmppClusterOutputs>> {
-  return withPlannedCluster(operation(props), async (_sessions, plan, facts) => {
-    const nodeStates = Object.fromEntries(Object.entries(facts).map(([node, f]) => [node, publicFacts(f)]));
+  return withPlannedCluster(operation(props, props), async (_sessions, plan, facts) => {
+    const nodeStates = { ...props.nodeStates };
+    for (const [node, f] of Object.entries(facts)) nodeStates[node] = publicFacts(f);
     const leader = Object.values(facts).find((f) => f.cluster.leader)?.cluster.leader ?? "";
-    return { id, props: { ...props, plan: describePlan(plan.nodes), leader, nodeStates } };
+    const members = [
+      ...new Set([...rememberedMembers(props), ...Object.keys(facts).filter((n) => isClustered(facts[n]))]),
+    ];
+    return { id, props: { ...props, plan: describePlan(plan), leader, nodeStates, members } };
   });
 }

@@ -16,12 +16,21 @@ export class XmppCluster extends pulumi.dynamic.Resource {
   declare readonly nodeStates: pulumi.Output<Record<string, unknown>>;
   declare readonly secrets: pulumi.Output<Record<string, string>>;
   declare readonly plan: pulumi.Output<Record<string, string[]>>;
+  declare readonly notices: pulumi.Output<string[]>;
 
   constructor(name: string, args: Inputs, opts?: pulumi.CustomResourceOptions) {
     super(
       xmppClusterProvider,
       name,
-      { ...args, leader: undefined, nodeStates: undefined, secrets: undefined, plan: undefined },
+      {
+        ...args,
+        leader: undefined,
+        nodeStates: undefined,
+        secrets: undefined,
+        plan: undefined,
+        members: undefined,
+        notices: undefined,
+      },
       { ...opts, additionalSecretOutputs: ["secrets"] },
       "cms",
       "XmppCluster",

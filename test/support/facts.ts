@@ -1,4 +1,5 @@
 import type { NodeFacts } from "../../components/core/facts";
+import type { ClusterStatus } from "../../components/core/parsers/cluster-status";
 import type { ClusterIntent } from "../../components/core/plan";
 
 export const LAB = [
@@ -22,6 +23,17 @@ export function labIntent(overrides: Partial<ClusterIntent> = {}): ClusterIntent
   };
 }
 
+/** `xmpp cluster status` of a node that is in no cluster and has no files configured. */
+export const NO_CLUSTER = {
+  state: undefined,
+  peers: [],
+  leader: undefined,
+  duplicates: [],
+  keyFile: null,
+  certificateFile: null,
+  trustBundle: null,
+} as const satisfies ClusterStatus;
+
 export function blankFacts(node: string): NodeFacts {
   return {
     node,
@@ -38,7 +50,7 @@ export function blankFacts(node: string): NodeFacts {
       trustBundle: undefined,
     },
     callBridges: [],
-    cluster: { state: undefined, peers: [], leader: undefined, duplicates: [] },
+    cluster: NO_CLUSTER,
   };
 }
 
@@ -70,6 +82,9 @@ export function convergedFacts(node: string, leader = "10.106.81.30"): NodeFacts
       peers: LAB.map((n) => ({ address: n.xmppAddress, port: 5222, leader: n.xmppAddress === leader })),
       leader: `${leader}:5222`,
       duplicates: [],
+      keyFile: "abhiall.key",
+      certificateFile: "abhiall.cer",
+      trustBundle: "xmpp-cluster-bundle.crt",
     },
   };
 }

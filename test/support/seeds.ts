@@ -1,15 +1,16 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
-const SEEDS = join(__dirname, "..", "..", "..", "shared", "seeds");
+const EXCERPTS = join(__dirname, "..", "fixtures", "technote");
 
-/** The German edition of TechNote 213479: its command blocks are the cleanest text. */
+/** TechNote 213479, German edition, steps 7 to the troubleshooting: its command blocks are the cleanest text. */
 export function germanSeed(): string {
-  return readFileSync(join(SEEDS, "004_105bbe2a842b5c7f.txt"), "utf8");
+  return readFileSync(join(EXCERPTS, "de-steps-7-to-troubleshooting.txt"), "utf8");
 }
 
+/** The same part of the Spanish edition, recovered by OCR (`cbl` for `cb1` is OCR noise). */
 export function spanishSeed(): string {
-  return readFileSync(join(SEEDS, "000_2c599086bef296cf.txt"), "utf8");
+  return readFileSync(join(EXCERPTS, "es-steps-7-to-troubleshooting.txt"), "utf8");
 }
 
 /** The lines after a line that contains `marker`, up to (not including) the first line matching `end`. */

@@ -1,3 +1,5 @@
+import { firstValue, keyValueLines, optionalValue } from "./key-value";
+
 export interface ClusterPeer {
   address: string;
   port: number;
@@ -11,7 +13,20 @@ export interface ClusterStatus {
   leader: string | undefined;
   /** Peers listed more than once (defect CSCvi67717), as `address:port`. */
   duplicates: string[];
+  /**
+   * The node's XMPP files, as the TechNote's status blocks print them (`Key file`, `Certificate file`,
+   * `Trust bundle`). This is the only confirmed place the cluster trust bundle is printed. Undefined: not printed;
+   * null: printed as none.
+   */
+  keyFile?: string | null;
+  certificateFile?: string | null;
+  trustBundle?: string | null;
 }
+
+const fileValue = (pairs: [string, string][], key: RegExp): string | null | undefined => {
+  const raw = firstValue(pairs, key);
+  return raw === undefined ? undefined : (optionalValue(raw) ?? null);
+};
 
 export function parseClusterStatus(output: string): ClusterStatus {
   const state = output.match(/^\s*State\s*:\s*(\S+)/im)?.[1].toUpperCase();
@@ -28,10 +43,14 @@ export function parseClusterStatus(output: string): ClusterStatus {
     seen.add(key);
   }
   const leaderPeer = peers.find((p) => p.leader);
+  const pairs = keyValueLines(output);
   return {
     state,
     peers,
     leader: leaderPeer ? `${leaderPeer.address}:${leaderPeer.port}` : undefined,
     duplicates: [...duplicates],
+    keyFile: fileValue(pairs, /^key file$/),
+    certificateFile: fileValue(pairs, /^cert(ificate)? file$/),
+    trustBundle: fileValue(pairs, /^(cluster )?trust( bundle)?( file)?$/),
   };
 }

@@ -1,18 +1,26 @@
 import { firstValue, keyValueLines, optionalValue, parseFlag } from "./key-value";
 
-/** Facts from the `xmpp` status block. Fields the node did not print stay undefined. */
+/**
+ * Facts from the `xmpp` status block, whose layout no source shows ([I]). Fields the node did not print stay
+ * undefined. For the files, null means the node printed "none".
+ */
 export interface XmppStatus {
   enabled: boolean | undefined;
   domain: string | undefined;
   listen: string[] | undefined;
-  keyFile: string | undefined;
-  certificateFile: string | undefined;
-  caBundleFile: string | undefined;
+  keyFile: string | null | undefined;
+  certificateFile: string | null | undefined;
+  caBundleFile: string | null | undefined;
   clusterEnabled: boolean | undefined;
   /** Cluster membership as the status block reports it, when it does (it survives `xmpp disable`). */
   clustered: boolean | undefined;
-  trustBundle: string | undefined;
+  trustBundle: string | null | undefined;
 }
+
+const fileValue = (pairs: [string, string][], key: RegExp): string | null | undefined => {
+  const raw = firstValue(pairs, key);
+  return raw === undefined ? undefined : (optionalValue(raw) ?? null);
+};
 
 export function parseXmppStatus(output: string): XmppStatus {
   const pairs = keyValueLines(output);
@@ -21,11 +29,11 @@ export function parseXmppStatus(output: string): XmppStatus {
     enabled: parseFlag(firstValue(pairs, /^(enabled|xmpp enabled|status)$/)),
     domain: optionalValue(firstValue(pairs, /^domain( name)?$/)),
     listen: listen?.split(/[\s,]+/).filter(Boolean),
-    keyFile: optionalValue(firstValue(pairs, /^key file$/)),
-    certificateFile: optionalValue(firstValue(pairs, /^cert(ificate)? file$/)),
-    caBundleFile: optionalValue(firstValue(pairs, /^(ca )?bundle file$|^ca bundle$/)),
+    keyFile: fileValue(pairs, /^key file$/),
+    certificateFile: fileValue(pairs, /^cert(ificate)? file$/),
+    caBundleFile: fileValue(pairs, /^(ca )?bundle file$|^ca bundle$/),
     clusterEnabled: parseFlag(firstValue(pairs, /^(cluster enabled|cluster|clustering)$/)),
     clustered: parseFlag(firstValue(pairs, /^clustered$/)),
-    trustBundle: optionalValue(firstValue(pairs, /^(cluster )?trust( bundle)?( file)?$/)),
+    trustBundle: fileValue(pairs, /^(cluster )?trust( bundle)?( file)?$/),
   };
 }
