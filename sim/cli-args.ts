@@ -1,6 +1,13 @@
 import { parseArgs } from "node:util";
 import { parseHostPort } from "./net/loopback";
-import type { SimClusterOptions, SimNodeOptions } from "./options";
+import { BEHAVIOUR_CHOICES, LAYOUTS, type SimBehaviour, type SimClusterOptions, type SimNodeOptions } from "./options";
+
+const BEHAVIOUR_KEYS = Object.keys(BEHAVIOUR_CHOICES) as (keyof SimBehaviour)[];
+const LAYOUT_NAMES = Object.keys(LAYOUTS) as (keyof typeof LAYOUTS)[];
+
+const behaviourHelp = BEHAVIOUR_KEYS.map(
+  (key) => `                              ${key}=${BEHAVIOUR_CHOICES[key].join("|")}`,
+).join("\n");
 
 export const CLI_USAGE = `Usage: npm run sim -- [options]
 
@@ -20,6 +27,11 @@ export const CLI_USAGE = `Usage: npm run sim -- [options]
   --keepalive MS            cluster keepalive interval (default 1000)
   --election-timeout MS     election timeout (default 3 x keepalive)
   --log                     print every command (secrets redacted) as it runs
+  --layout technote|rich    output preset: technote prints only what the TechNote shows, rich (default) adds
+                            the inferred lines
+  --behaviour KEY=VALUE     set one behaviour switch on every node; repeatable, applied after --layout.
+                            Switches and their values (the default first):
+${behaviourHelp}
 `;
 
 export interface CliConfig {
@@ -44,6 +56,33 @@ const numberOption = (value: string | undefined, name: string, fallback: number)
   return parsed;
 };
 
+/** `--behaviour key=value`: the key must be a switch and the value one of its choices. */
+export function parseBehaviourOption(spec: string): Partial<SimBehaviour> {
+  const separator = spec.indexOf("=");
+  const key = (separator < 0 ? spec : spec.slice(0, separator)) as keyof SimBehaviour;
+  if (!BEHAVIOUR_KEYS.includes(key)) {
+    throw new Error(`--behaviour: unknown switch '${key}'; allowed: ${BEHAVIOUR_KEYS.join(", ")}`);
+  }
+  const choices: readonly (string | boolean)[] = BEHAVIOUR_CHOICES[key];
+  const text = separator < 0 ? undefined : spec.slice(separator + 1);
+  const value = choices.find((choice) => String(choice) === text);
+  if (value === undefined) {
+    throw new Error(
+      `--behaviour ${key} needs one of ${choices.join(", ")}${text === undefined ? "" : `, not '${text}'`}`,
+    );
+  }
+  return { [key]: value };
+}
+
+function behaviourOptions(layout: string | undefined, specs: string[]): Partial<SimBehaviour> | undefined {
+  if (layout !== undefined && !(LAYOUT_NAMES as string[]).includes(layout)) {
+    throw new Error(`--layout needs one of ${LAYOUT_NAMES.join(", ")}, not '${layout}'`);
+  }
+  const preset = layout === undefined ? {} : LAYOUTS[layout as keyof typeof LAYOUTS];
+  const behaviour = Object.assign({}, preset, ...specs.map(parseBehaviourOption)) as Partial<SimBehaviour>;
+  return Object.keys(behaviour).length > 0 ? behaviour : undefined;
+}
+
 export function parseCliArgs(argv: string[]): CliConfig {
   const { values } = parseArgs({
     args: argv,
@@ -65,6 +104,8 @@ export function parseCliArgs(argv: string[]): CliConfig {
       keepalive: { type: "string" },
       "election-timeout": { type: "string" },
       log: { type: "boolean" },
+      layout: { type: "string" },
+      behaviour: { type: "string", multiple: true },
       help: { type: "boolean" },
     },
   });
@@ -80,6 +121,7 @@ export function parseCliArgs(argv: string[]): CliConfig {
   const componentPort = numberOption(values["xmpp-component-port"], "xmpp-component-port", 5223);
   const dns = values.dns ? parseHostPort(values.dns, 53) : undefined;
   if (dns === null) throw new Error("--dns needs HOST:PORT");
+  const behaviour = behaviourOptions(values.layout, values.behaviour ?? []);
   const nodes: SimNodeOptions[] = Array.from({ length: count }, (_, index) => ({
     name: names?.[index] ?? `cb${index + 1}`,
     host: sharedHost ?? nextIp(baseIp, index),
@@ -91,6 +133,7 @@ export function parseCliArgs(argv: string[]): CliConfig {
     users: [{ username: values.user ?? "admin", password: values.password ?? "admin" }],
     execChannel: values.exec ?? false,
     dnsServer: dns,
+    ...(behaviour ? { behaviour: { ...behaviour } } : {}),
   }));
   const keepaliveMs = numberOption(values.keepalive, "keepalive", 1000);
   return {

@@ -13,6 +13,51 @@ export interface SimBehaviour {
   authFailureFailover: boolean;
   /** `pki csr` accepts `subAltName:` as an alias of `subjectAltName:` (the seed document's spelling). */
   acceptSubAltName: boolean;
+  /**
+   * The plain `xmpp` status block prints a `Cluster trust bundle` line.
+   * [C] The TechNote prints the trust bundle only in `xmpp cluster status` (`Trust bundle : abhiall.cer`).
+   * [I] Whether `xmpp` prints it at all; no source shows the `xmpp` block. Default true (printed).
+   */
+  xmppBlockTrustBundle: boolean;
+  /**
+   * The plain `xmpp` status block prints a `Clustered` line (true while this node is a cluster member).
+   * [I] No source shows the `xmpp` block; the line is a guess. Default true (printed).
+   */
+  xmppBlockClustered: boolean;
+  /**
+   * The layout of each entry of `xmpp callbridge list` (and of the entry `xmpp callbridge add` prints).
+   * [C] "aligned" is the TechNote's command block: a `***` line, then `Callbridge : cb1`, `Domain     : tptac9.com`,
+   * `Secret     : <secret>` (keys padded to one column).
+   * [I] "compact" is the TechNote's prose rendering, `Callbridge: cb1` / `Domain: tptac9.com` / `Secret: <secret>`
+   * (no padding, no space before the colon), with a `*****` separator line as the Spanish OCR shows it.
+   * Default "aligned".
+   */
+  callbridgeListLayout: "aligned" | "compact";
+  /**
+   * What `xmpp cluster status` prints on a cluster member whose XMPP server is disabled (`xmpp disable`;
+   * State `INACTIVE`). Membership is kept either way: `xmpp enable` rejoins.
+   * [C] "If the cluster fails, then this command returns the statistics of the xmpp server which runs on this
+   * Meeting Server only" (TechNote); it says nothing about a disabled server.
+   * [I] "remembered-peers": the peer list the node last knew (without a ` (Leader)` tag).
+   * [I] "no-peers": the State line, `List of peers` with no peer lines, then `Last state change` and the file lines.
+   * Default "remembered-peers".
+   */
+  clusterStatusWhileXmppDisabled: "remembered-peers" | "no-peers";
+  /**
+   * `xmpp cluster remove <peer>` drops every entry of that address in one call (a peer duplicated by CSCvi67717
+   * goes at once). When false it drops only one entry per call (the first in the peer list), so a duplicated
+   * peer needs the command twice. [I] Both: the command itself is not confirmed by the TechNote. Default true.
+   */
+  clusterRemoveDropsAllEntries: boolean;
+  /**
+   * A running XMPP server keeps the cluster trust bundle it was started with (the certificates read at
+   * `xmpp enable` or power-on) until `xmpp disable` + `xmpp enable`; `xmpp cluster trust` only stores the new
+   * file name (which `xmpp cluster status` shows at once). When false, a new `xmpp cluster trust` (and the
+   * bundle file's current content) counts for the next join at once.
+   * [C] `xmpp cluster trust <bundle>` sets the bundle; the TechNote always runs it before `xmpp disable`/`enable`.
+   * [I] Whether a change needs a restart. Default false (takes effect at once).
+   */
+  trustChangeNeedsRestart: boolean;
 }
 
 export const DEFAULT_BEHAVIOUR: SimBehaviour = {
@@ -20,7 +65,53 @@ export const DEFAULT_BEHAVIOUR: SimBehaviour = {
   clusterChangesRequireXmppDisabled: true,
   authFailureFailover: false,
   acceptSubAltName: false,
+  xmppBlockTrustBundle: true,
+  xmppBlockClustered: true,
+  callbridgeListLayout: "aligned",
+  clusterStatusWhileXmppDisabled: "remembered-peers",
+  clusterRemoveDropsAllEntries: true,
+  trustChangeNeedsRestart: false,
 };
+
+/** Every value each switch accepts (for the CLI's `--behaviour key=value`), the default first. */
+export const BEHAVIOUR_CHOICES: { readonly [K in keyof SimBehaviour]: readonly SimBehaviour[K][] } = {
+  noQuorumState: ["CANDIDATE", "FOLLOWER"],
+  clusterChangesRequireXmppDisabled: [true, false],
+  authFailureFailover: [false, true],
+  acceptSubAltName: [false, true],
+  xmppBlockTrustBundle: [true, false],
+  xmppBlockClustered: [true, false],
+  callbridgeListLayout: ["aligned", "compact"],
+  clusterStatusWhileXmppDisabled: ["remembered-peers", "no-peers"],
+  clusterRemoveDropsAllEntries: [true, false],
+  trustChangeNeedsRestart: [false, true],
+};
+
+/**
+ * Print only what the TechNote shows: no `Cluster trust bundle` or `Clustered` line in `xmpp`, the TechNote's
+ * `xmpp callbridge list` block, and no remembered peers in `xmpp cluster status` while XMPP is disabled.
+ * Use as `behaviour: TECHNOTE_LAYOUT` (or spread it and add other switches).
+ */
+export const TECHNOTE_LAYOUT: Readonly<Partial<SimBehaviour>> = Object.freeze({
+  xmppBlockTrustBundle: false,
+  xmppBlockClustered: false,
+  callbridgeListLayout: "aligned",
+  clusterStatusWhileXmppDisabled: "no-peers",
+});
+
+/** The same four output switches at the simulator's defaults: the richer, partly inferred layout. */
+export const RICH_LAYOUT: Readonly<Partial<SimBehaviour>> = Object.freeze({
+  xmppBlockTrustBundle: true,
+  xmppBlockClustered: true,
+  callbridgeListLayout: "aligned",
+  clusterStatusWhileXmppDisabled: "remembered-peers",
+});
+
+/** The presets by name, as `--layout` takes them. */
+export const LAYOUTS: Readonly<Record<"technote" | "rich", Readonly<Partial<SimBehaviour>>>> = Object.freeze({
+  technote: TECHNOTE_LAYOUT,
+  rich: RICH_LAYOUT,
+});
 
 export interface SimUser {
   username: string;

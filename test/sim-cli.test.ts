@@ -56,6 +56,61 @@ describe("simulator CLI", () => {
     expect(() => parseCliArgs(["--bogus"])).toThrow();
   });
 
+  it("--layout and repeatable --behaviour key=value set the switches of every node, later ones winning", () => {
+    expect(parseCliArgs([]).cluster.nodes[0].behaviour).toBeUndefined();
+    const { cluster } = parseCliArgs([
+      "--nodes",
+      "2",
+      "--layout",
+      "technote",
+      "--behaviour",
+      "callbridgeListLayout=compact",
+      "--behaviour=clusterRemoveDropsAllEntries=false",
+      "--behaviour",
+      "noQuorumState=FOLLOWER",
+    ]);
+    const expected = {
+      xmppBlockTrustBundle: false,
+      xmppBlockClustered: false,
+      callbridgeListLayout: "compact",
+      clusterStatusWhileXmppDisabled: "no-peers",
+      clusterRemoveDropsAllEntries: false,
+      noQuorumState: "FOLLOWER",
+    };
+    expect(cluster.nodes.map((node) => node.behaviour)).toEqual([expected, expected]);
+    expect(cluster.nodes[0].behaviour).not.toBe(cluster.nodes[1].behaviour);
+    expect(parseCliArgs(["--layout", "rich"]).cluster.nodes[0].behaviour).toEqual({
+      xmppBlockTrustBundle: true,
+      xmppBlockClustered: true,
+      callbridgeListLayout: "aligned",
+      clusterStatusWhileXmppDisabled: "remembered-peers",
+    });
+    expect(parseCliArgs(["--behaviour", "trustChangeNeedsRestart=true"]).cluster.nodes[0].behaviour).toEqual({
+      trustChangeNeedsRestart: true,
+    });
+  });
+
+  it("names the allowed layouts, switches and values when one is wrong", () => {
+    expect(() => parseCliArgs(["--layout", "fancy"])).toThrow("--layout needs one of technote, rich, not 'fancy'");
+    expect(() => parseCliArgs(["--behaviour", "bogus=1"])).toThrow(
+      "--behaviour: unknown switch 'bogus'; allowed: noQuorumState, clusterChangesRequireXmppDisabled, " +
+        "authFailureFailover, acceptSubAltName, xmppBlockTrustBundle, xmppBlockClustered, callbridgeListLayout, " +
+        "clusterStatusWhileXmppDisabled, clusterRemoveDropsAllEntries, trustChangeNeedsRestart",
+    );
+    expect(() => parseCliArgs(["--behaviour", "callbridgeListLayout=wide"])).toThrow(
+      "--behaviour callbridgeListLayout needs one of aligned, compact, not 'wide'",
+    );
+    expect(() => parseCliArgs(["--behaviour", "xmppBlockClustered=yes"])).toThrow(
+      "--behaviour xmppBlockClustered needs one of true, false, not 'yes'",
+    );
+    expect(() => parseCliArgs(["--behaviour", "xmppBlockClustered"])).toThrow(
+      "--behaviour xmppBlockClustered needs one of true, false",
+    );
+    expect(() => parseCliArgs(["--help"])).toThrow(
+      /--behaviour KEY=VALUE[\s\S]*clusterStatusWhileXmppDisabled=remembered-peers\|no-peers/,
+    );
+  });
+
   it("prints name, address, ports and host-key fingerprint of each node, and stops on Ctrl-C", async () => {
     const subnet = loopbackSubnet();
     const child = spawn(

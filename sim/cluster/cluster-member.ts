@@ -13,6 +13,8 @@ export interface ClusterMemberDeps {
   timings: SimTimings;
   /** Is a joining peer's XMPP certificate trusted by this node's cluster trust bundle? */
   trusts(certPem: string): boolean;
+  /** As leader, `remove` drops every entry of the address (else only the first one). */
+  removeDropsAllEntries: boolean;
   /** Role or leader changed. */
   onChange(): void;
   /** The leader removed this node from the cluster. */
@@ -108,7 +110,8 @@ export class ClusterMember {
       m.peers = m.peers.filter((peer) => peer.id !== request.id);
       return this.commit({ t: "ok" });
     }
-    const removed = m.peers.filter((peer) => peer.id !== m.selfId && matchesPeer(peer, request.addr));
+    const matching = m.peers.filter((peer) => peer.id !== m.selfId && matchesPeer(peer, request.addr));
+    const removed = this.deps.removeDropsAllEntries ? matching : matching.slice(0, 1);
     if (removed.length === 0) {
       const self = m.peers.some((peer) => matchesPeer(peer, request.addr));
       return { ok: false, reason: self ? "cannot remove the cluster leader" : `peer ${request.addr} not found` };

@@ -134,6 +134,7 @@ export class ClusterNode {
       transport,
       timings: this.deps.timings,
       trusts: (certPem) => this.deps.trusts(certPem),
+      removeDropsAllEntries: this.deps.behaviour.clusterRemoveDropsAllEntries,
       onChange: () => this.touch(),
       onRemoved: () => {
         this.stopMember();

@@ -17,8 +17,19 @@ const USAGE = [
   "xmpp callbridge list",
 ].join("\n");
 
-const entry = (node: MmpNode, name: string, secret: string): string =>
-  [`Callbridge : ${name}`, `Domain     : ${orNone(node.store.xmpp.domain)}`, `Secret     : ${secret}`].join("\n");
+/**
+ * One call bridge entry. "aligned" is the TechNote's command block byte for byte (`Callbridge : cb1`,
+ * `Domain     : tptac9.com`, `Secret     : ...`); "compact" is its prose form (`Callbridge: cb1`).
+ */
+function entry(node: MmpNode, name: string, secret: string): string {
+  const domain = orNone(node.store.xmpp.domain);
+  return node.behaviour.callbridgeListLayout === "compact"
+    ? [`Callbridge: ${name}`, `Domain: ${domain}`, `Secret: ${secret}`].join("\n")
+    : [`Callbridge : ${name}`, `Domain     : ${domain}`, `Secret     : ${secret}`].join("\n");
+}
+
+/** The line before each entry of `xmpp callbridge list`: `***` in the German edition, `*****` in the OCR. */
+const separator = (node: MmpNode): string => (node.behaviour.callbridgeListLayout === "compact" ? "*****" : "***");
 
 const validName = (name: string | undefined): name is string => !!name && /^[A-Za-z0-9_-]+$/.test(name);
 
@@ -50,7 +61,8 @@ const del: CommandHandler = ({ node, args, io }) => {
 };
 
 const list: CommandHandler = ({ node, io }) => {
-  for (const [name, secret] of node.store.xmpp.callbridges) io.print(`***\n${entry(node, name, secret)}`);
+  for (const [name, secret] of node.store.xmpp.callbridges)
+    io.print(`${separator(node)}\n${entry(node, name, secret)}`);
 };
 
 const SUBCOMMANDS: Record<string, CommandHandler> = { add, "add-secret": addSecret, del, list };

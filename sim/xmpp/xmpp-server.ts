@@ -28,6 +28,8 @@ export class XmppServer {
   readonly components: ComponentListener;
   readonly cluster: ClusterNode;
   private transport: PeerTransport | null = null;
+  /** With `trustChangeNeedsRestart`: the cluster trust bundle read when this server started. */
+  private trustAtStart: X509Certificate[] = [];
 
   constructor(private readonly deps: XmppServerDeps) {
     this.components = new ComponentListener({
@@ -69,6 +71,7 @@ export class XmppServer {
       await Promise.all([this.clientListener.close(), this.componentListener.close()]);
       throw error;
     }
+    this.trustAtStart = this.certificatesOf(this.deps.state.xmpp.cluster.trustBundle);
     this.transport = new PeerTransport(this.deps.host, this.deps.timings.connectTimeoutMs);
     this.cluster.startMember();
     this.cluster.touch();
@@ -78,6 +81,7 @@ export class XmppServer {
     this.cluster.stopMember();
     this.transport?.close();
     this.transport = null;
+    this.trustAtStart = [];
     await Promise.all([this.clientListener.close(), this.componentListener.close()]);
     this.cluster.touch();
   }
@@ -87,10 +91,15 @@ export class XmppServer {
     return data ? readPemContents(data).certificates : [];
   }
 
-  /** Is a peer's XMPP certificate (or one that issued it) in this node's cluster trust bundle? */
+  /**
+   * Is a peer's XMPP certificate (or one that issued it) in this node's cluster trust bundle? The bundle as
+   * configured now, or (`trustChangeNeedsRestart`) as it was when the server started.
+   */
   private trusts(certPem: string): boolean {
     const peer = readPemContents(Buffer.from(certPem)).certificates[0];
-    const bundle = this.certificatesOf(this.deps.state.xmpp.cluster.trustBundle);
+    const bundle = this.deps.behaviour.trustChangeNeedsRestart
+      ? this.trustAtStart
+      : this.certificatesOf(this.deps.state.xmpp.cluster.trustBundle);
     return peer !== undefined && bundle.length > 0 && isTrustedBy(peer, bundle);
   }
 }
