@@ -18,7 +18,14 @@ export interface XmppSettings {
 }
 
 export class CmsApiError extends Error {
-  constructor(bridge: string, step: string, detail: string, hint: string) {
+  constructor(
+    bridge: string,
+    step: string,
+    detail: string,
+    hint: string,
+    /** The HTTP status when the API answered with an error; undefined when it did not answer. */
+    readonly httpStatus?: number,
+  ) {
     super(`[${bridge}] ${step}: ${detail}\n  next: ${hint}`);
     this.name = "CmsApiError";
   }
@@ -56,6 +63,7 @@ function call(target: CmsApiTarget, method: "GET" | "PUT", path: string, form?: 
                 `${method} ${path}`,
                 `HTTP ${status}`,
                 status === 401 ? "check api.username and the apiPassword secret" : "check the CMS API URL and the node",
+                status,
               ),
             );
         });
@@ -99,11 +107,16 @@ export async function putXmppSettings(target: CmsApiTarget, settings: XmppSettin
 
 /**
  * The Call Bridge's XMPP connection status, when its API exposes one: the first element of /api/v1/system/status
- * whose name mentions xmpp (its `<status>` child, or its text). Undefined when there is none: not every CMS
- * release reports it, and verification then relies on the cluster checks alone.
+ * whose name mentions xmpp (its `<status>` child, or its text). Undefined when there is none (or no status
+ * resource at all, HTTP 404): not every CMS release reports it, and verification then relies on the cluster checks.
  */
 export async function getXmppConnectionStatus(target: CmsApiTarget): Promise<string | undefined> {
-  return xmppStatusFromXml(await call(target, "GET", "/api/v1/system/status"));
+  try {
+    return xmppStatusFromXml(await call(target, "GET", "/api/v1/system/status"));
+  } catch (err) {
+    if (err instanceof CmsApiError && err.httpStatus === 404) return undefined;
+    throw err;
+  }
 }
 
 export function xmppStatusFromXml(xml: string): string | undefined {
