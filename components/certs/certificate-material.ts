@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { checkCertificateMaterial, formatCertificateProblems } from "../core/certs/checks";
 import { type CertificateExpiry, certificateExpiry } from "../core/certs/expiry";
+import { requiredNames } from "../core/certs/names";
 import { type NodeFilePlan, planNodeFiles } from "../core/certs/node-files";
 import { type CertificatesConfig, certificatesConfigProblems, certificateUnits } from "../core/certs/schema";
 import type { MmpTargetInput } from "../providers/mmp-target";
@@ -71,16 +72,17 @@ function obtain(
   name: string,
   args: CertificateMaterialArgs,
   units: string[],
-  requiredNames: string[],
+  namesOf: (unit: string) => string[],
   parent: pulumi.Resource,
 ): { sources: UnitSource[]; caCertPem?: pulumi.Output<string> } {
   const cfg = args.config;
-  if (cfg.source === "byo") return { sources: byoSources(cfg, units, requiredNames, new Date()) };
+  if (cfg.source === "byo") return { sources: byoSources(cfg, units, namesOf, new Date()) };
   if (cfg.source === "offNode") {
     const ca = localCa(name, cfg.ca, args.domain, cfg.subject, parent);
-    const request = { domain: args.domain, names: requiredNames, subject: cfg.subject };
     return {
-      sources: units.map((unit) => offNodeSource(name, unit, request, ca, cfg, parent)),
+      sources: units.map((unit) =>
+        offNodeSource(name, unit, { domain: args.domain, names: namesOf(unit), subject: cfg.subject }, ca, cfg, parent),
+      ),
       caCertPem: ca.bundlePem,
     };
   }
@@ -96,7 +98,7 @@ function obtain(
 function checkedPlan(
   sources: UnitSource[],
   nodeNames: string[],
-  requiredNames: string[],
+  namesOf: (unit: string) => string[],
 ): pulumi.Output<NodeFilePlan[]> {
   const known = sources.map((s) =>
     pulumi
@@ -117,7 +119,8 @@ function checkedPlan(
         certPem: v.certPem,
         bundlePem: v.bundlePem,
         request: v.requestPem && v.requestName ? { pem: v.requestPem, name: v.requestName } : undefined,
-        requiredNames,
+        requiredNames: namesOf(sources[i].unit),
+        shared: sources[i].unit === "shared",
         now,
       }),
     );
@@ -147,10 +150,11 @@ export function certificateMaterial(
   const nodeNames = args.nodes.map((n) => n.name);
   const configProblems = certificatesConfigProblems(args.config, nodeNames);
   if (configProblems.length > 0) throw new pulumi.RunError(formatCertificateProblems(configProblems));
-  const units = certificateUnits(args.config.shared, nodeNames);
-  const requiredNames = [args.domain, ...args.nodes.map((n) => n.fqdn)];
-  const { sources, caCertPem } = obtain(name, args, units, requiredNames, parent);
-  const plan = checkedPlan(sources, nodeNames, requiredNames);
+  const cfg = args.config;
+  const units = certificateUnits(cfg.shared, nodeNames);
+  const namesOf = (unit: string) => requiredNames(args.domain, args.nodes, unit);
+  const { sources, caCertPem } = obtain(name, args, units, namesOf, parent);
+  const plan = checkedPlan(sources, nodeNames, namesOf);
   const expiry = plan.apply((plans) => {
     const now = new Date();
     return plans.map((p) => certificateExpiry(p.node, p.certPem, now));
