@@ -86,7 +86,7 @@ export class XmppResilientCluster extends pulumi.ComponentResource {
         retainOnDelete: cfg.retainOnDelete,
         settleSeconds: cfg.verification.timeoutSeconds,
       },
-      { parent: this, dependsOn: files },
+      { parent: this, dependsOn: [...files, ...material.checks] },
     );
 
     const bridgeApis = cfg.callBridges.flatMap((b) =>

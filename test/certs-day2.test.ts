@@ -1,5 +1,5 @@
 /**
- * Day 2 under Pulumi mocks: a node added to or removed from the cluster. The mocks issue a
+ * Day 2 under Pulumi mocks: a node added to or removed from the cluster, and `source: existing`. The mocks issue a
  * real certificate (openssl) for each distinct request, so a request that changes yields a new key, certificate and
  * file names, exactly as the providers would.
  */
@@ -11,6 +11,7 @@ import { certificatesConfigSchema } from "../components/core/certs/schema";
 import { DOMAIN, type Issued, TestPki } from "./certs-fixtures";
 
 const NODE_CSR = "pulumi-nodejs:dynamic/cms:NodeCsr";
+const EXISTING = "pulumi-nodejs:dynamic/cms:ExistingNodeFiles";
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 
 let pki: TestPki;
@@ -18,6 +19,7 @@ const registered: { type: string; name: string; inputs: Record<string, unknown> 
 /** One certificate (and key and CSR) per distinct request. */
 const issuedFor = new Map<string, Issued>();
 const leafKeys = new Map<string, string>();
+const notAfterOf: Record<string, string> = {};
 
 const plain = (v: unknown) =>
   v && typeof v === "object" && SECRET_SIG in v ? (v as unknown as { value: unknown }).value : v;
@@ -57,6 +59,8 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>):
       const keyPem = inputs.exportKey ? { keyPem: issued.key } : {};
       return { keyFile: `${base}.key`, csrFile: `${base}.csr`, certRequestPem: issued.csr, ...keyPem };
     }
+    case EXISTING:
+      return { keyMatch: "match", notAfter: notAfterOf[(inputs.mmp as { node: string }).node] ?? "" };
     default:
       return {};
   }
@@ -202,5 +206,97 @@ describe("adding and removing a node with per-node certificates", () => {
       expect(after[n].certFile).not.toBe(before[n].certFile);
       expect(after[n].trustFile).toBe(after[n].certFile);
     }
+  });
+});
+
+describe("source: existing", () => {
+  const config = {
+    source: "existing",
+    keyFile: "abhiall.key",
+    certFile: "abhiall.cer",
+    bundleFile: "certall.cer",
+    trustBundle: "abhiall.cer",
+    nodes: { cb2: { keyFile: "cb2.key", certFile: "cb2.cer" } },
+  };
+
+  it("uploads nothing, checks each node's files, and passes the names on as configured", async () => {
+    notAfterOf.cb1 = "2030-01-01T00:00:00Z";
+    notAfterOf.cb3 = "2031-06-30T12:00:00Z";
+    const material = build(config, ["cb1", "cb2", "cb3"]);
+    const files = await filesOf(material);
+    // Expiry only where the certificate could be read (cb2's could not); it waits for the checks.
+    const expiry = await value(material.expiry);
+    expect(expiry.map((e) => [e.node, e.notAfter])).toEqual([
+      ["cb1", "2030-01-01T00:00:00Z"],
+      ["cb3", "2031-06-30T12:00:00Z"],
+    ]);
+    expect(await value(material.files[1].notAfter)).toBe("");
+    expect(files).toEqual({
+      cb1: {
+        keyFile: "abhiall.key",
+        certFile: "abhiall.cer",
+        bundleFile: "certall.cer",
+        trustFile: "abhiall.cer",
+        uploads: {},
+      },
+      cb2: {
+        keyFile: "cb2.key",
+        certFile: "cb2.cer",
+        bundleFile: "certall.cer",
+        trustFile: "abhiall.cer",
+        uploads: {},
+      },
+      cb3: {
+        keyFile: "abhiall.key",
+        certFile: "abhiall.cer",
+        bundleFile: "certall.cer",
+        trustFile: "abhiall.cer",
+        uploads: {},
+      },
+    });
+    expect(
+      mine(current)
+        .map((r) => `${r.type} ${r.name.replace(current, "xmpp")}`)
+        .sort(),
+    ).toEqual([`${EXISTING} xmpp-cb1-existing`, `${EXISTING} xmpp-cb2-existing`, `${EXISTING} xmpp-cb3-existing`]);
+    expect(material.checks).toHaveLength(3);
+    expect(inputsOf(current, "cb2-existing")).toEqual({
+      mmp: nodes("cb2")[0].mmp,
+      keyFile: "cb2.key",
+      certFile: "cb2.cer",
+      bundleFile: "certall.cer",
+      trustBundle: "abhiall.cer",
+      fields: {
+        keyFile: "certificates.nodes.cb2.keyFile",
+        certFile: "certificates.nodes.cb2.certFile",
+        bundleFile: "certificates.bundleFile",
+        trustBundle: "certificates.trustBundle",
+      },
+      keyMatch: undefined,
+      notAfter: undefined,
+    });
+  });
+
+  it("refuses per-node entries for unknown nodes and nodes left without a file, before anything is registered", () => {
+    const before = registered.length;
+    expect(() =>
+      build(
+        {
+          source: "existing",
+          certFile: "a.cer",
+          trustBundle: "t.cer",
+          nodes: { cb1: { keyFile: "cb1.key" }, cb9: {} },
+        },
+        ["cb1", "cb2", "cb3"],
+      ),
+    ).toThrow(
+      [
+        "certificate checks failed; nothing was uploaded to any node:",
+        "  - certificates.nodes.cb9: not one of the nodes (cb1, cb2, cb3)",
+        "  - certificates.nodes.cb2.keyFile: missing (no certificates.keyFile applies to every node)",
+        "  - certificates.nodes.cb3.keyFile: missing (no certificates.keyFile applies to every node)",
+      ].join("\n"),
+    );
+    expect(registered.slice(before).filter((r) => r.type !== "cms:certs:CertificateMaterial")).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@ import { type NodeFilePlan, planNodeFiles } from "../core/certs/node-files";
 import { type CertificatesConfig, certificatesConfigProblems, certificateUnits } from "../core/certs/schema";
 import type { MmpTargetInput } from "../providers/mmp-target";
 import { byoSources } from "./byo-source";
+import { existingFiles } from "./existing-source";
 import { localCa } from "./local-ca";
 import { offNodeSource } from "./off-node-source";
 import { onNodeCsrSources } from "./on-node-csr-source";
@@ -34,8 +35,9 @@ export interface NodeCertificateFiles {
   certFile: pulumi.Output<string>;
   bundleFile?: pulumi.Output<string>;
   trustFile: pulumi.Output<string>;
-  /** Not the key `pki csr` wrote on this node: that one is already there. */
+  /** Not the key `pki csr` wrote on this node: that one is already there. Empty with `source: existing`. */
   uploads: CertificateUpload[];
+  /** Empty when unknown (`source: existing` with a certificate file that could not be read). */
   notAfter: pulumi.Output<string>;
 }
 
@@ -57,7 +59,13 @@ export interface CertificateMaterial {
   files: NodeCertificateFiles[];
   /** The CA chain (signing CA first) the node certificates chain to, when the stack has it. */
   caCertPem?: pulumi.Output<string>;
+  /** Nodes whose expiry is unknown are left out. */
   expiry: pulumi.Output<CertificateExpiry[]>;
+  /**
+   * Resources that check the files already on the nodes (`source: existing`; empty otherwise): the cluster must
+   * depend on them, as it depends on the uploads.
+   */
+  checks: pulumi.Resource[];
 }
 
 /** Groups the certificate resources under one node of the resource tree. */
@@ -68,9 +76,11 @@ class CertificateMaterialGroup extends pulumi.ComponentResource {
   }
 }
 
+type ObtainedConfig = Exclude<CertificatesConfig, { source: "existing" }>;
+
 function obtain(
   name: string,
-  args: CertificateMaterialArgs,
+  args: CertificateMaterialArgs & { config: ObtainedConfig },
   units: string[],
   namesOf: (unit: string) => string[],
   parent: pulumi.Resource,
@@ -151,9 +161,10 @@ export function certificateMaterial(
   const configProblems = certificatesConfigProblems(args.config, nodeNames);
   if (configProblems.length > 0) throw new pulumi.RunError(formatCertificateProblems(configProblems));
   const cfg = args.config;
+  if (cfg.source === "existing") return existingFiles(name, { ...args, config: cfg }, parent);
   const units = certificateUnits(cfg.shared, nodeNames);
   const namesOf = (unit: string) => requiredNames(args.domain, args.nodes, unit);
-  const { sources, caCertPem } = obtain(name, args, units, namesOf, parent);
+  const { sources, caCertPem } = obtain(name, { ...args, config: cfg }, units, namesOf, parent);
   const plan = checkedPlan(sources, nodeNames, namesOf);
   const expiry = plan.apply((plans) => {
     const now = new Date();
@@ -178,5 +189,5 @@ export function certificateMaterial(
       uploads.push({ role: "trust", name: trustFile, content: field((p) => p.trustPem), secret: false });
     return { node, keyFile, certFile, bundleFile, trustFile, uploads, notAfter: expiry.apply((e) => e[i].notAfter) };
   });
-  return { files, caCertPem, expiry };
+  return { files, caCertPem, expiry, checks: [] };
 }
