@@ -87,7 +87,7 @@ export class XmppResilientCluster extends pulumi.ComponentResource {
         settleSeconds: cfg.verification.timeoutSeconds,
         restartAfterTrustChange: cfg.restartAfterTrustChange,
       },
-      { parent: this, dependsOn: files },
+      { parent: this, dependsOn: [...files, ...material.checks] },
     );
 
     const bridgeApis = cfg.callBridges.flatMap((b) =>

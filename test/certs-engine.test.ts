@@ -4,6 +4,7 @@
  * external-CA pause and resume, and bad input refused before any upload.
  */
 import { execFileSync } from "node:child_process";
+import { X509Certificate } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,7 +16,7 @@ import { parsePkiList } from "../components/core/parsers/pki-list";
 import { parseXmppStatus, type XmppStatus } from "../components/core/parsers/xmpp-status";
 import { type MmpSession, type MmpTarget, openMmpSession, withMmpSession } from "../components/mmp/session";
 import { createCa, type SimCluster, signCsr, startSimCluster } from "../sim";
-import { ALL_NAMES, DOMAIN, TestPki } from "./certs-fixtures";
+import { DOMAIN, TestPki } from "./certs-fixtures";
 import { clusterStackConfig, SIM_PASSWORD } from "./support/cluster-stack";
 import { dispose, engineOrSkipReason, exportedStateText, REPO_ROOT, testStack } from "./support/engine";
 import { randomLoopbackPrefix } from "./support/loopback";
@@ -35,11 +36,13 @@ class Lab {
   stack!: Stack;
   readonly output: string[] = [];
   readonly onOutput = (text: string) => this.output.push(text);
+  /** The simulated nodes the stack config lists (the Call Bridges stay those of cb1-cb3). */
+  members: string[] = NODES;
 
-  async start(certificates: Record<string, unknown>): Promise<void> {
+  async start(certificates: Record<string, unknown>, simNodes = NODES): Promise<void> {
     const prefix = randomLoopbackPrefix();
     this.sim = await startSimCluster({
-      nodes: NODES.map((name, i) => ({
+      nodes: simNodes.map((name, i) => ({
         name,
         host: `${prefix}.${i + 1}`,
         users: [{ username: "admin", password: SIM_PASSWORD }],
@@ -52,11 +55,15 @@ class Lab {
   }
 
   config(certificates: Record<string, unknown>) {
-    return clusterStackConfig(this.sim, {
+    const config = clusterStackConfig(this.sim, {
       certificates,
       mmp: { timeoutSeconds: 20 },
       verification: { timeoutSeconds: 20 },
     });
+    const body = JSON.parse(config[CLUSTER_KEY].value);
+    body.nodes = body.nodes.filter((n: { name: string }) => this.members.includes(n.name));
+    body.callBridges = body.callBridges.filter((b: { name: string }) => NODES.includes(b.name));
+    return { ...config, [CLUSTER_KEY]: { value: JSON.stringify(body) } };
   }
 
   async setCertificates(certificates: Record<string, unknown>): Promise<void> {
@@ -131,9 +138,9 @@ async function view(lab: Lab, node: string): Promise<NodeView> {
 }
 
 /** The files `xmpp certs` and `xmpp cluster trust` use on every node are listed by `pki list`, XMPP runs with them. */
-async function expectInstalled(lab: Lab): Promise<Record<string, NodeView>> {
+async function expectInstalled(lab: Lab, nodes = NODES): Promise<Record<string, NodeView>> {
   const views: Record<string, NodeView> = {};
-  for (const node of NODES) {
+  for (const node of nodes) {
     const v = await view(lab, node);
     expect(v.xmpp.enabled, `${node} xmpp enabled`).toBe(true);
     const used = [v.xmpp.keyFile, v.xmpp.certificateFile, v.xmpp.caBundleFile, v.xmpp.trustBundle];
@@ -145,16 +152,21 @@ async function expectInstalled(lab: Lab): Promise<Record<string, NodeView>> {
   }
   const status = await lab.session("cb1", async (s) => parseClusterStatus(await s.run("xmpp cluster status")));
   expect(status.leader).toBeDefined();
-  expect(status.peers).toHaveLength(3);
+  expect(status.peers).toHaveLength(nodes.length);
   return views;
 }
 
 /** `openssl verify` of each node's certificate, downloaded over SFTP, against `root` with the node's bundle as chain. */
-async function expectChainVerifies(lab: Lab, views: Record<string, NodeView>, root?: string): Promise<void> {
+async function expectChainVerifies(
+  lab: Lab,
+  views: Record<string, NodeView>,
+  root?: string,
+  nodes = NODES,
+): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "certs-engine-"));
   const certs: string[] = [];
   try {
-    for (const node of NODES) {
+    for (const node of nodes) {
       const { xmpp } = views[node];
       const [cert, bundle, match] = await lab.session(node, async (s) => [
         (await s.download(xmpp.certificateFile as string)).toString("utf8"),
@@ -180,11 +192,12 @@ async function expectChainVerifies(lab: Lab, views: Record<string, NodeView>, ro
         cwd: dir,
         encoding: "utf8",
       });
-      for (const name of ALL_NAMES) expect(names).toContain(`DNS:${name}`);
+      // A node's own certificate: the domain and this node's FQDN.
+      for (const name of [DOMAIN, `${node}.${DOMAIN}`]) expect(names).toContain(`DNS:${name}`);
     }
     // The cluster trust bundle is every node's certificate, in node order.
     const flat = (pem: string) => pem.replace(/\s+/g, "");
-    for (const node of NODES) {
+    for (const node of nodes) {
       const trust = await lab.session(node, (s) => s.download(views[node].xmpp.trustBundle as string));
       expect(flat(trust.toString("utf8"))).toBe(flat(certs.join("")));
     }
@@ -283,7 +296,7 @@ describe.skipIf("skip" in engine)("certificates through the real engine", () => 
         expect(csr).toEqual([
           expect.stringMatching(
             new RegExp(
-              `^pki csr xmpp-${node}-csr-[0-9a-f]{8} CN:tptac9.com subjectAltName:tptac9.com,cb1.tptac9.com,cb2.tptac9.com,cb3.tptac9.com$`,
+              `^pki csr xmpp-${node}-csr-[0-9a-f]{8} CN:tptac9.com subjectAltName:tptac9.com,${node}.tptac9.com$`,
             ),
           ),
         ]);
@@ -412,7 +425,7 @@ describe.skipIf("skip" in engine)("certificates through the real engine", () => 
       );
     beforeAll(async () => {
       await lab.start({ source: "offNode" });
-      const missingSan = pki.issue({ sans: [DOMAIN, "cb1.tptac9.com", "cb2.tptac9.com"] });
+      const missingSan = pki.issue({ sans: [DOMAIN, "cb1.tptac9.com", "cb3.tptac9.com"] });
       await setByo({ ...issued, cb2: missingSan });
     }, 120_000);
     afterAll(async () => {
@@ -427,7 +440,7 @@ describe.skipIf("skip" in engine)("certificates through the real engine", () => 
       );
       expect(failure).toContain("certificate checks failed; nothing was uploaded to any node");
       expect(failure).toContain(
-        'certificates.certs.cb2: the certificate "CN=tptac9.com" does not carry "cb3.tptac9.com"',
+        'certificates.certs.cb2: the certificate "CN=tptac9.com" does not carry "cb2.tptac9.com"',
       );
       expect(new Set(failure.match(/^\s+- .*$/gm))).toEqual(new Set([expect.stringContaining("does not carry")]));
       for (const node of NODES) {
@@ -464,6 +477,148 @@ describe.skipIf("skip" in engine)("certificates through the real engine", () => 
         NODES.map((n) => issued[n].key),
         3,
       );
+    });
+  });
+
+  describe("day 2: a fourth node joins (onNodeCsr, one certificate per node)", () => {
+    const lab = new Lab();
+    const ALL = [...NODES, "cb4"];
+    let before: Record<string, NodeView>;
+    beforeAll(() => lab.start({ source: "onNodeCsr" }, ALL), 120_000);
+    afterAll(() => lab.stop());
+
+    it("up with cb1-cb3", async () => {
+      const up = await lab.stack.up({ onOutput: lab.onOutput });
+      expect(up.summary.result).toBe("succeeded");
+      before = await expectInstalled(lab);
+    });
+
+    it("adding cb4: cb1-cb3 keep key, certificate and CA bundle; only their trust bundle changes", async () => {
+      lab.members = ALL;
+      await lab.setCertificates({ source: "onNodeCsr" });
+      lab.clear();
+      const up = await lab.stack.up({ onOutput: lab.onOutput });
+      expect(up.summary.result).toBe("succeeded");
+      const after = await expectInstalled(lab, ALL);
+      for (const node of NODES) {
+        const [was, now] = [before[node].xmpp, after[node].xmpp];
+        expect([now.keyFile, now.certificateFile, now.caBundleFile], node).toEqual([
+          was.keyFile,
+          was.certificateFile,
+          was.caBundleFile,
+        ]);
+        expect(now.trustBundle, node).not.toBe(was.trustBundle);
+        expect(
+          mutating(lab.sim, node).filter((c) => c.startsWith("pki")),
+          node,
+        ).toEqual([]);
+        expect(
+          mutating(lab.sim, node).filter((c) => c.startsWith("xmpp")),
+          node,
+        ).toEqual([`xmpp cluster trust ${now.trustBundle}`, "xmpp disable", "xmpp enable"]);
+      }
+      expect(mutating(lab.sim, "cb4").filter((c) => c.startsWith("pki csr"))).toEqual([
+        expect.stringMatching(
+          /^pki csr xmpp-cb4-csr-[0-9a-f]{8} CN:tptac9.com subjectAltName:tptac9.com,cb4.tptac9.com$/,
+        ),
+      ]);
+      expect(lab.commands()).not.toContain("xmpp cluster initialize");
+      // The trust bundle is now every one of the four certificates, in node order, on every node.
+      await expectChainVerifies(lab, after, undefined, ALL);
+    });
+  });
+
+  describe("source: existing (the TechNote's files, uploaded by hand)", () => {
+    const lab = new Lab();
+    const pki = new TestPki();
+    const shared = pki.issue({ rsa: true });
+    const chain = pki.intermediate.cert + pki.root.cert;
+    const existing = {
+      source: "existing",
+      keyFile: "abhiall.key",
+      certFile: "abhiall.cer",
+      bundleFile: "certall.cer",
+      trustBundle: "abhiall.cer",
+      nodes: { cb2: { keyFile: "cb2.key", certFile: "cb2.cer" } },
+    };
+    const filesOf = (node: string): Record<string, string> => ({
+      ...(node === "cb2" ? { "cb2.key": shared.key, "cb2.cer": shared.cert } : { "abhiall.key": shared.key }),
+      "abhiall.cer": shared.cert,
+      "certall.cer": chain,
+    });
+    const upload = (node: string, files: Record<string, string>) =>
+      lab.session(node, async (s) => {
+        for (const [name, content] of Object.entries(files)) await s.upload(name, content);
+      });
+    beforeAll(async () => {
+      await lab.start(existing);
+      for (const node of NODES) {
+        const files = filesOf(node);
+        if (node === "cb3") delete files["certall.cer"];
+        await upload(node, files);
+      }
+      lab.clear();
+    }, 120_000);
+    afterAll(async () => {
+      await lab.stop();
+      pki.dispose();
+    });
+
+    it("a file missing on one node: up stops naming the node, the file and what to do; XMPP untouched", async () => {
+      const failure = await lab.stack.up({ onOutput: lab.onOutput }).then(
+        () => "",
+        (err: Error) => err.message,
+      );
+      // The engine indents the message's second line under the resource it belongs to.
+      expect(failure).toMatch(
+        /error: \[cb3\] certificates \(source: existing\): `pki list` does not list certall\.cer \(certificates\.bundleFile\)\n\s+next: upload it to cb3 over SFTP \(the MMP login\) and check with `pki list`, or correct the file name in the stack config\n/,
+      );
+      expect(failure).not.toMatch(/\[cb[12]\] certificates/);
+      for (const node of NODES) {
+        expect(
+          mutating(lab.sim, node).filter((c) => !c.startsWith("pki match")),
+          node,
+        ).toEqual([]);
+        expect((await view(lab, node)).xmpp.enabled, node).toBe(false);
+      }
+    });
+
+    it("up adopts the files as named: nothing uploaded, xmpp certs and cluster trust with them", async () => {
+      await upload("cb3", { "certall.cer": chain });
+      const written = lab.writes();
+      const up = await lab.stack.up({ onOutput: lab.onOutput });
+      expect(up.summary.result).toBe("succeeded");
+      expect(lab.writes()).toEqual(written);
+      for (const node of NODES) {
+        const { xmpp, files } = await view(lab, node);
+        const own = node === "cb2" ? ["cb2.key", "cb2.cer"] : ["abhiall.key", "abhiall.cer"];
+        expect([xmpp.keyFile, xmpp.certificateFile, xmpp.caBundleFile, xmpp.trustBundle], node).toEqual([
+          ...own,
+          "certall.cer",
+          "abhiall.cer",
+        ]);
+        expect(xmpp.enabled).toBe(true);
+        expect(files.sort()).toEqual(Object.keys(filesOf(node)).sort());
+        expect(mutating(lab.sim, node)).toContain(`pki match ${own[0]} ${own[1]}`);
+      }
+      const status = await lab.session("cb1", async (s) => parseClusterStatus(await s.run("xmpp cluster status")));
+      expect(status.peers).toHaveLength(3);
+      const notAfter = new Date(new X509Certificate(shared.cert).validTo).toISOString().replace(".000", "");
+      expect(up.outputs.certificateExpiry.value.map((e: { notAfter: string }) => e.notAfter)).toEqual(
+        Array(3).fill(notAfter),
+      );
+    });
+
+    it("a second up uploads nothing and runs no mutating command", async () => {
+      await expectSecondUpIdle(lab);
+    });
+
+    it("destroy leaves the admin's files on every node", async () => {
+      await lab.stack.destroy({ onOutput: lab.onOutput });
+      for (const node of NODES) {
+        const { files } = await view(lab, node);
+        expect(files.sort(), node).toEqual(Object.keys(filesOf(node)).sort());
+      }
     });
   });
 

@@ -180,7 +180,7 @@ describe("expiry", () => {
     const soon = certificateExpiry("cb1", certs[0].cert, at(29.5));
     expect(soon.daysLeft).toBe(29);
     expect(expiryWarning(soon)).toBe(
-      `the XMPP certificate of node "cb1" expires on ${soon.notAfter}, in 29 day(s); renew it: a local CA reissues it on \`pulumi up\` within earlyRenewalDays, an external CA or bring-your-own certificate must be replaced in the stack config`,
+      `the XMPP certificate of node "cb1" expires on ${soon.notAfter}, in 29 day(s); renew it: a local CA reissues it on \`pulumi up\` within earlyRenewalDays, an external CA or bring-your-own certificate must be replaced in the stack config, an existing one on the node under a new file name (then name it in the stack config)`,
     );
     const gone = certificateExpiry("cb1", certs[0].cert, at(-2));
     expect(gone.daysLeft).toBe(-2);

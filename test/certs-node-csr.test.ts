@@ -125,9 +125,13 @@ describe("NodeCsr provider", () => {
   it("replaces on a request change and only updates on a connection change", async () => {
     const { outs } = await created(inputs);
     expect(await impl.diff("id", outs, inputs)).toEqual({ changes: false, replaces: [] });
-    expect(await impl.diff("id", outs, { ...inputs, subjectAltNames: [DOMAIN] })).toEqual({
+    expect(await impl.diff("id", outs, { ...inputs, subjectAltNames: [DOMAIN, "cb4.tptac9.com"] })).toEqual({
       changes: true,
       replaces: ["subjectAltNames"],
+    });
+    expect(await impl.diff("id", outs, { ...inputs, commonName: "example.com" })).toEqual({
+      changes: true,
+      replaces: ["commonName"],
     });
     expect(await impl.diff("id", outs, { ...inputs, exportKey: true, subject: {} })).toEqual({
       changes: true,
@@ -136,6 +140,27 @@ describe("NodeCsr provider", () => {
     const moved = { ...inputs, mmp: { ...mmp, port: 2202 } };
     expect(await impl.diff("id", outs, moved)).toEqual({ changes: true, replaces: [] });
     expect((await impl.update("id", outs, moved)).outs).toEqual({ ...outs, mmp: moved.mmp });
+  });
+
+  it("keeps a CSR that already carries every wanted name: an upgraded stack's per-node CSRs stay as they are", async () => {
+    // Made before per-node CSRs named only the domain and their own node: it carries every node's FQDN.
+    const { outs } = await created(inputs);
+    expect(outs.subjectAltNames).toEqual(ALL_NAMES);
+    const own = { ...inputs, subjectAltNames: [DOMAIN, "cb1.tptac9.com"] };
+    expect(await impl.diff("id", outs, own)).toEqual({ changes: false, replaces: [] });
+    expect(await impl.diff("id", outs, { ...own, subjectAltNames: ["CB1.tptac9.com", "TPTAC9.COM"] })).toEqual({
+      changes: false,
+      replaces: [],
+    });
+    // A shared CSR after a node is removed: still covers the rest, so no new key and no restart.
+    expect(await impl.diff("id", outs, { ...inputs, subjectAltNames: ALL_NAMES.slice(0, 3) })).toEqual({
+      changes: false,
+      replaces: [],
+    });
+    // The pki csr command itself names only the domain and the node.
+    node.commands = [];
+    await created(own);
+    expect(node.commands[0]).toMatch(/ CN:tptac9\.com OU:"Lab One" subjectAltName:tptac9\.com,cb1\.tptac9\.com$/);
   });
 
   it("reads as gone once the key left the node, and deletes only its own files", async () => {

@@ -188,10 +188,15 @@ describe("on-node CSR (default): per node, signed by a CA the stack creates", ()
       unit: "cb2",
       mmp: mmpOf(1),
       commonName: DOMAIN,
-      subjectAltNames: ALL_NAMES,
+      subjectAltNames: [DOMAIN, "cb2.tptac9.com"],
       subject: {},
       exportKey: false,
     });
+    // Each node's CSR names the domain and that node only.
+    expect(["cb1", "cb3"].map((n) => inputsOf(`xmpp-${n}-csr`).subjectAltNames)).toEqual([
+      [DOMAIN, "cb1.tptac9.com"],
+      [DOMAIN, "cb3.tptac9.com"],
+    ]);
     expect(inputsOf("xmpp-ca-key")).toEqual({ algorithm: "RSA", rsaBits: 3072 });
     expect(secretValue(inputsOf("xmpp-ca").privateKeyPem)).toBe(pki.root.key);
     expect({ ...inputsOf("xmpp-ca"), privateKeyPem: "(secret)" }).toEqual({
@@ -250,6 +255,13 @@ describe("on-node CSR (default): per node, signed by a CA the stack creates", ()
       exportKey: true,
       subject: { O: "TAC Lab" },
     });
+    // One certificate for every node: it names them all.
+    expect(inputsOf("xmpp-shared-csr").subjectAltNames).toEqual([
+      "tptac9.com",
+      "cb1.tptac9.com",
+      "cb2.tptac9.com",
+      "cb3.tptac9.com",
+    ]);
     expect(inputsOf("xmpp-ca")).toMatchObject({
       subject: { commonName: "tptac9.com XMPP CA", organization: "TAC Lab" },
     });
@@ -392,8 +404,12 @@ describe("off-node keys", () => {
     expect({ ...inputsOf("xmpp-cb1-csr"), privateKeyPem: "(secret)" }).toEqual({
       privateKeyPem: "(secret)",
       subject: { commonName: DOMAIN, country: "DE" },
-      dnsNames: ALL_NAMES,
+      dnsNames: [DOMAIN, "cb1.tptac9.com"],
     });
+    expect(["cb2", "cb3"].map((n) => inputsOf(`xmpp-${n}-csr`).dnsNames)).toEqual([
+      [DOMAIN, "cb2.tptac9.com"],
+      [DOMAIN, "cb3.tptac9.com"],
+    ]);
     expect(inputsOf("xmpp-cb1-cert")).toMatchObject({ validityPeriodHours: 90 * 24, earlyRenewalHours: 20 * 24 });
     for (const f of files) {
       const issued = byRoot.get(f.node) as Issued;
@@ -425,6 +441,7 @@ describe("off-node keys", () => {
       ]),
     );
     expect(inputsOf("xmpp-shared-cert")).toMatchObject({ caCertPem: pki.intermediate.cert });
+    expect(inputsOf("xmpp-shared-csr").dnsNames).toEqual(ALL_NAMES);
     expect(secretValue(inputsOf("xmpp-shared-cert").caPrivateKeyPem)).toBe(pki.intermediate.key.trim());
     const cert = byIntermediate.get("shared")?.cert as string;
     expect(files[2].bundleFile).toBe(caBundleFileName(pki.intermediate.cert + pki.root.cert));
@@ -487,7 +504,7 @@ describe("bring your own", () => {
         source: "byo",
         certs: {
           cb1: { key: pki.newKey(), cert: good.cert },
-          cb2: entry(pki.issue({ sans: [DOMAIN, FQDNS[1]] })),
+          cb2: entry(pki.issue({ sans: [DOMAIN, FQDNS[0], FQDNS[2]] })),
           cb3: { ...entry(expired), chain: pki.root.cert + pki.intermediate.cert },
         },
       });
@@ -501,7 +518,7 @@ describe("bring your own", () => {
         /^certificates\.certs\.cb1: the private key does not match the certificate "CN=tptac9.com"/,
       ),
       expect.stringMatching(
-        /^certificates\.certs\.cb2: the certificate "CN=tptac9.com" does not carry "cb1.tptac9.com", "cb3.tptac9.com" as DNS subjectAltNames/,
+        /^certificates\.certs\.cb2: the certificate "CN=tptac9.com" does not carry "cb2.tptac9.com" as DNS subjectAltName \(it has: tptac9.com, cb1.tptac9.com, cb3.tptac9.com\); it must name the XMPP domain and this node's FQDN, so reissue it with subjectAltName tptac9.com,cb2.tptac9.com$/,
       ),
       expect.stringMatching(
         /^certificates\.certs\.cb3: the certificate "CN=tptac9.com" expired on 2021-01-01T00:00:00Z/,
@@ -509,6 +526,15 @@ describe("bring your own", () => {
       expect.stringMatching(/^certificates\.certs\.cb3: the CA bundle is in the wrong order/),
     ]);
     expect(graph().filter((g) => !g.startsWith("cms:certs"))).toEqual([]);
+  });
+
+  it("needs only the domain and the node's own FQDN per node, and every FQDN when shared", async () => {
+    const own = (i: number) => entry(pki.issue({ sans: [DOMAIN, FQDNS[i]] }));
+    const files = await resolved(build({ source: "byo", certs: { cb1: own(0), cb2: own(1), cb3: own(2) } }));
+    expect(files.map((f) => f.uploads.map((u) => u.role))).toEqual(Array(3).fill(["key", "cert", "trust"]));
+    expect(() => build({ source: "byo", shared: true, certs: { shared: own(0) } })).toThrow(
+      'certificate checks failed; nothing was uploaded to any node:\n  - certificates.certs.shared: the certificate "CN=tptac9.com" does not carry "cb2.tptac9.com", "cb3.tptac9.com" as DNS subjectAltNames (it has: tptac9.com, cb1.tptac9.com); a shared certificate must name the XMPP domain and every node\'s FQDN (so each new node needs a new shared certificate), so reissue it with subjectAltName tptac9.com,cb1.tptac9.com,cb2.tptac9.com,cb3.tptac9.com',
+    );
   });
 
   it("names missing and unknown node entries", () => {

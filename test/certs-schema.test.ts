@@ -3,6 +3,8 @@ import {
   certificatesConfigProblems,
   certificatesConfigSchema,
   certificateUnits,
+  type ExistingConfig,
+  existingFilesOf,
 } from "../components/core/certs/schema";
 
 const issues = (raw: unknown) => {
@@ -66,7 +68,9 @@ describe("certificatesConfigSchema", () => {
   });
 
   it("names the field in every message", () => {
-    expect(issues({ source: "acme" })).toEqual(['source: must be "onNodeCsr" (the default), "offNode" or "byo"']);
+    expect(issues({ source: "acme" })).toEqual([
+      'source: must be "onNodeCsr" (the default), "offNode", "byo" or "existing"',
+    ]);
     expect(issues({ ca: { type: "vault" } })).toEqual([
       'ca.type: must be one of "local", "localSupplied" or "external"',
     ]);
@@ -98,6 +102,98 @@ describe("certificatesConfigSchema", () => {
     expect(issues({ ca: { type: "external", signedCerts: { shared: "x" } } })).toEqual([
       'ca.signedCerts: a "shared" entry needs shared: true; otherwise key entries by node name',
     ]);
+  });
+});
+
+describe("source: existing", () => {
+  const lab = {
+    source: "existing",
+    keyFile: "abhiall.key",
+    certFile: "abhiall.cer",
+    bundleFile: "certall.cer",
+    trustBundle: "abhiall.cer",
+  };
+
+  it("parses the TechNote's files, with per-node overrides", () => {
+    expect(certificatesConfigSchema.parse(lab)).toEqual({ ...lab, nodes: {} });
+    const cfg = { ...lab, nodes: { cb2: { keyFile: "cb2.key", certFile: "cb2.cer" } } };
+    expect(certificatesConfigSchema.parse(cfg)).toEqual(cfg);
+    // No bundle; each node naming its own key and certificate, no default for them.
+    const own = {
+      source: "existing",
+      trustBundle: "trust.cer",
+      nodes: Object.fromEntries(["cb1", "cb2", "cb3"].map((n) => [n, { keyFile: `${n}.key`, certFile: `${n}.cer` }])),
+    };
+    expect(certificatesConfigSchema.parse(own)).toEqual(own);
+    expect(certificatesConfigProblems(certificatesConfigSchema.parse(own), ["cb1", "cb2", "cb3"])).toEqual([]);
+  });
+
+  it("names each bad field: missing, not a bare name, unknown keys", () => {
+    expect(issues({ source: "existing" })).toEqual(["keyFile: missing", "certFile: missing", "trustBundle: missing"]);
+    expect(
+      issues({ ...lab, keyFile: "certs/abhiall.key", certFile: "abhi all.cer", trustBundle: 5, shared: true }),
+    ).toEqual([
+      'keyFile: "certs/abhiall.key" is a path; give the bare file name in the node\'s top directory (no "/"), as `pki list` shows it',
+      'certFile: "abhi all.cer" is not an MMP file name (letters, digits, ".", "_" and "-" only, as `pki list` shows it)',
+      "trustBundle: must be a file name such as abhiall.cer",
+      ': Unrecognized key: "shared"',
+    ]);
+    expect(issues({ ...lab, bundleFile: " " })).toEqual(["bundleFile: must be a file name such as abhiall.cer"]);
+    expect(issues({ ...lab, nodes: { cb2: { keyFile: "..\\cb2.key", chain: "x" } } })).toEqual([
+      'nodes.cb2.keyFile: "..\\cb2.key" is a path; give the bare file name in the node\'s top directory (no "/"), as `pki list` shows it',
+      'nodes.cb2: Unrecognized key: "chain"',
+    ]);
+    expect(issues({ ...lab, nodes: ["cb2"] })).toEqual(["nodes: Invalid input: expected record, received array"]);
+  });
+
+  it("needs per-node keys to be node names, and every node to end up with a key, certificate and trust file", () => {
+    const nodes = ["cb1", "cb2", "cb3"];
+    const cfg = certificatesConfigSchema.parse({
+      source: "existing",
+      certFile: "all.cer",
+      trustBundle: "all.cer",
+      nodes: { cb1: { keyFile: "cb1.key" }, cb4: { keyFile: "cb4.key" } },
+    });
+    expect(certificatesConfigProblems(cfg, nodes)).toEqual([
+      "certificates.nodes.cb4: not one of the nodes (cb1, cb2, cb3)",
+      "certificates.nodes.cb2.keyFile: missing (no certificates.keyFile applies to every node)",
+      "certificates.nodes.cb3.keyFile: missing (no certificates.keyFile applies to every node)",
+    ]);
+    expect(certificatesConfigProblems(certificatesConfigSchema.parse(lab), nodes)).toEqual([]);
+  });
+});
+
+describe("existingFilesOf", () => {
+  it("takes a node's own names first, then the defaults, and says which field named each", () => {
+    const cfg = certificatesConfigSchema.parse({
+      source: "existing",
+      keyFile: "abhiall.key",
+      certFile: "abhiall.cer",
+      trustBundle: "abhiall.cer",
+      nodes: { cb2: { keyFile: "cb2.key", bundleFile: "cb2-chain.cer" } },
+    }) as ExistingConfig;
+    expect(existingFilesOf(cfg, "cb1")).toEqual({
+      keyFile: "abhiall.key",
+      certFile: "abhiall.cer",
+      trustBundle: "abhiall.cer",
+      fields: {
+        keyFile: "certificates.keyFile",
+        certFile: "certificates.certFile",
+        trustBundle: "certificates.trustBundle",
+      },
+    });
+    expect(existingFilesOf(cfg, "cb2")).toEqual({
+      keyFile: "cb2.key",
+      certFile: "abhiall.cer",
+      bundleFile: "cb2-chain.cer",
+      trustBundle: "abhiall.cer",
+      fields: {
+        keyFile: "certificates.nodes.cb2.keyFile",
+        certFile: "certificates.certFile",
+        bundleFile: "certificates.nodes.cb2.bundleFile",
+        trustBundle: "certificates.trustBundle",
+      },
+    });
   });
 });
 

@@ -8,7 +8,12 @@ import type { UnitSource } from "./unit-source";
  * The admin's own key, certificate and chain per unit, read from config (PEM or file) and checked before anything is
  * registered: every problem of every unit comes back as one error.
  */
-export function byoSources(config: ByoConfig, units: string[], requiredNames: string[], now: Date): UnitSource[] {
+export function byoSources(
+  config: ByoConfig,
+  units: string[],
+  namesOf: (unit: string) => string[],
+  now: Date,
+): UnitSource[] {
   const problems: string[] = [];
   const read = (value: string | undefined, field: string): string | undefined => {
     if (value === undefined) return undefined;
@@ -30,7 +35,9 @@ export function byoSources(config: ByoConfig, units: string[], requiredNames: st
     const certPem = read(entry.cert, `${field}.cert`);
     const bundlePem = read(entry.chain, `${field}.chain`);
     if (keyPem === undefined || certPem === undefined) return undefined;
-    problems.push(...checkCertificateMaterial({ what: field, certPem, keyPem, bundlePem, requiredNames, now }));
+    const requiredNames = namesOf(unit);
+    const shared = unit === "shared";
+    problems.push(...checkCertificateMaterial({ what: field, certPem, keyPem, bundlePem, requiredNames, shared, now }));
     return {
       unit,
       what: field,

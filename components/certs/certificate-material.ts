@@ -1,10 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { checkCertificateMaterial, formatCertificateProblems } from "../core/certs/checks";
 import { type CertificateExpiry, certificateExpiry } from "../core/certs/expiry";
+import { requiredNames } from "../core/certs/names";
 import { type NodeFilePlan, planNodeFiles } from "../core/certs/node-files";
 import { type CertificatesConfig, certificatesConfigProblems, certificateUnits } from "../core/certs/schema";
 import type { MmpTargetInput } from "../providers/mmp-target";
 import { byoSources } from "./byo-source";
+import { existingFiles } from "./existing-source";
 import { localCa } from "./local-ca";
 import { offNodeSource } from "./off-node-source";
 import { onNodeCsrSources } from "./on-node-csr-source";
@@ -33,8 +35,9 @@ export interface NodeCertificateFiles {
   certFile: pulumi.Output<string>;
   bundleFile?: pulumi.Output<string>;
   trustFile: pulumi.Output<string>;
-  /** Not the key `pki csr` wrote on this node: that one is already there. */
+  /** Not the key `pki csr` wrote on this node: that one is already there. Empty with `source: existing`. */
   uploads: CertificateUpload[];
+  /** Empty when unknown (`source: existing` with a certificate file that could not be read). */
   notAfter: pulumi.Output<string>;
 }
 
@@ -56,7 +59,13 @@ export interface CertificateMaterial {
   files: NodeCertificateFiles[];
   /** The CA chain (signing CA first) the node certificates chain to, when the stack has it. */
   caCertPem?: pulumi.Output<string>;
+  /** Nodes whose expiry is unknown are left out. */
   expiry: pulumi.Output<CertificateExpiry[]>;
+  /**
+   * Resources that check the files already on the nodes (`source: existing`; empty otherwise): the cluster must
+   * depend on them, as it depends on the uploads.
+   */
+  checks: pulumi.Resource[];
 }
 
 /** Groups the certificate resources under one node of the resource tree. */
@@ -67,20 +76,23 @@ class CertificateMaterialGroup extends pulumi.ComponentResource {
   }
 }
 
+type ObtainedConfig = Exclude<CertificatesConfig, { source: "existing" }>;
+
 function obtain(
   name: string,
-  args: CertificateMaterialArgs,
+  args: CertificateMaterialArgs & { config: ObtainedConfig },
   units: string[],
-  requiredNames: string[],
+  namesOf: (unit: string) => string[],
   parent: pulumi.Resource,
 ): { sources: UnitSource[]; caCertPem?: pulumi.Output<string> } {
   const cfg = args.config;
-  if (cfg.source === "byo") return { sources: byoSources(cfg, units, requiredNames, new Date()) };
+  if (cfg.source === "byo") return { sources: byoSources(cfg, units, namesOf, new Date()) };
   if (cfg.source === "offNode") {
     const ca = localCa(name, cfg.ca, args.domain, cfg.subject, parent);
-    const request = { domain: args.domain, names: requiredNames, subject: cfg.subject };
     return {
-      sources: units.map((unit) => offNodeSource(name, unit, request, ca, cfg, parent)),
+      sources: units.map((unit) =>
+        offNodeSource(name, unit, { domain: args.domain, names: namesOf(unit), subject: cfg.subject }, ca, cfg, parent),
+      ),
       caCertPem: ca.bundlePem,
     };
   }
@@ -96,7 +108,7 @@ function obtain(
 function checkedPlan(
   sources: UnitSource[],
   nodeNames: string[],
-  requiredNames: string[],
+  namesOf: (unit: string) => string[],
 ): pulumi.Output<NodeFilePlan[]> {
   const known = sources.map((s) =>
     pulumi
@@ -117,7 +129,8 @@ function checkedPlan(
         certPem: v.certPem,
         bundlePem: v.bundlePem,
         request: v.requestPem && v.requestName ? { pem: v.requestPem, name: v.requestName } : undefined,
-        requiredNames,
+        requiredNames: namesOf(sources[i].unit),
+        shared: sources[i].unit === "shared",
         now,
       }),
     );
@@ -147,10 +160,12 @@ export function certificateMaterial(
   const nodeNames = args.nodes.map((n) => n.name);
   const configProblems = certificatesConfigProblems(args.config, nodeNames);
   if (configProblems.length > 0) throw new pulumi.RunError(formatCertificateProblems(configProblems));
-  const units = certificateUnits(args.config.shared, nodeNames);
-  const requiredNames = [args.domain, ...args.nodes.map((n) => n.fqdn)];
-  const { sources, caCertPem } = obtain(name, args, units, requiredNames, parent);
-  const plan = checkedPlan(sources, nodeNames, requiredNames);
+  const cfg = args.config;
+  if (cfg.source === "existing") return existingFiles(name, { ...args, config: cfg }, parent);
+  const units = certificateUnits(cfg.shared, nodeNames);
+  const namesOf = (unit: string) => requiredNames(args.domain, args.nodes, unit);
+  const { sources, caCertPem } = obtain(name, { ...args, config: cfg }, units, namesOf, parent);
+  const plan = checkedPlan(sources, nodeNames, namesOf);
   const expiry = plan.apply((plans) => {
     const now = new Date();
     return plans.map((p) => certificateExpiry(p.node, p.certPem, now));
@@ -174,5 +189,5 @@ export function certificateMaterial(
       uploads.push({ role: "trust", name: trustFile, content: field((p) => p.trustPem), secret: false });
     return { node, keyFile, certFile, bundleFile, trustFile, uploads, notAfter: expiry.apply((e) => e[i].notAfter) };
   });
-  return { files, caCertPem, expiry };
+  return { files, caCertPem, expiry, checks: [] };
 }

@@ -3,6 +3,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { buildPkiCsrCommand, type CertificateSubject } from "../core/certs/csr-command";
 import { csrPublicKeyDer } from "../core/certs/csr-public-key";
 import { csrBaseName } from "../core/certs/file-names";
+import { coversNames } from "../core/certs/names";
 import { type MmpSession, withMmpSession } from "../mmp/session";
 import { type MmpTargetInput, mmpTarget } from "../providers/mmp-target";
 
@@ -60,8 +61,17 @@ export async function check(
   return { inputs: news };
 }
 
+/**
+ * A new key and CSR only when the request changed. For the SANs, a CSR that already carries every wanted name still
+ * serves: a node's own CSR made before per-node certificates named only the domain and their own node (it carries every
+ * node's FQDN) is kept, and so is a shared CSR after a node is removed. A name it lacks (a new node in a shared
+ * certificate, another domain or FQDN) replaces it.
+ */
 export async function diff(_id: string, olds: NodeCsrOutputs, news: NodeCsrInputs): Promise<pulumi.dynamic.DiffResult> {
-  const differs = (key: keyof NodeCsrInputs) => JSON.stringify(olds[key]) !== JSON.stringify(news[key]);
+  const differs = (key: keyof NodeCsrInputs) =>
+    key === "subjectAltNames"
+      ? !Array.isArray(olds.subjectAltNames) || !coversNames(olds.subjectAltNames, news.subjectAltNames)
+      : JSON.stringify(olds[key]) !== JSON.stringify(news[key]);
   const replaces = REQUEST_FIELDS.filter(differs);
   return { changes: replaces.length > 0 || differs("mmp"), replaces };
 }

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { formatCertificateProblems } from "../core/certs/checks";
+import { requiredNames } from "../core/certs/names";
 import type { OnNodeCsrConfig } from "../core/certs/schema";
 import type { CertificateMaterialArgs, CertificateNode } from "./certificate-material";
 import { externalCaCertificates } from "./external-ca";
@@ -10,7 +11,8 @@ import { type UnitSource, unitLabel } from "./unit-source";
 
 /**
  * `pki csr` on each node (or once, on the first node, for a shared certificate), signed by the stack's CA or an
- * external one. A shared key is downloaded from the first node and goes to the others as a secret.
+ * external one. A node's CSR names the domain and that node's FQDN; a shared one every node's FQDN. A shared key is
+ * downloaded from the first node and goes to the others as a secret.
  */
 export function onNodeCsrSources(
   name: string,
@@ -30,7 +32,7 @@ export function onNodeCsrSources(
         unit,
         mmp: holder.mmp,
         commonName: args.domain,
-        subjectAltNames: [args.domain, ...args.nodes.map((n) => n.fqdn)],
+        subjectAltNames: requiredNames(args.domain, args.nodes, unit),
         subject: cfg.subject,
         exportKey,
       },

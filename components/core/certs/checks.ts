@@ -40,13 +40,24 @@ export function checkCertMatchesRequest(
   return `${what}: the certificate ${quote(cert)} was not issued for the request ${requestName} (their public keys differ); have the CA sign ${requestName} itself`;
 }
 
-/** Every name (the XMPP domain and each node's FQDN) must be a DNS subjectAltName; wildcards count, the CN does not. */
-export function checkSubjectAltNames(what: string, cert: X509Certificate, requiredNames: string[]): string | undefined {
+/**
+ * Every required name must be a DNS subjectAltName; wildcards count, the CN does not, extra names are fine. A node's
+ * own certificate needs the XMPP domain and that node's FQDN; a shared one the domain and every node's FQDN.
+ */
+export function checkSubjectAltNames(
+  what: string,
+  cert: X509Certificate,
+  requiredNames: string[],
+  shared = false,
+): string | undefined {
   const missing = requiredNames.filter((name) => cert.checkHost(name, { subject: "never" }) === undefined);
   if (missing.length === 0) return undefined;
   const has = dnsNames(cert);
   const names = missing.map((n) => `"${n}"`).join(", ");
-  return `${what}: the certificate ${quote(cert)} does not carry ${names} as DNS subjectAltName${missing.length > 1 ? "s" : ""} (it has: ${has.length ? has.join(", ") : "none"}); it must name the XMPP domain and every node's FQDN, so reissue it with subjectAltName ${requiredNames.join(",")}`;
+  const rule = shared
+    ? "a shared certificate must name the XMPP domain and every node's FQDN (so each new node needs a new shared certificate)"
+    : "it must name the XMPP domain and this node's FQDN";
+  return `${what}: the certificate ${quote(cert)} does not carry ${names} as DNS subjectAltName${missing.length > 1 ? "s" : ""} (it has: ${has.length ? has.join(", ") : "none"}); ${rule}, so reissue it with subjectAltName ${requiredNames.join(",")}`;
 }
 
 /** DNS names in the subjectAltName extension, in order. */
@@ -137,8 +148,10 @@ export interface CertificateMaterial {
   /** The CSR the certificate was signed from, checked against it when present. */
   request?: { pem: string; name: string };
   bundlePem?: string;
-  /** The XMPP domain and every node's FQDN. */
+  /** The XMPP domain and the node's FQDN, or every node's FQDN for a shared certificate (see `requiredNames`). */
   requiredNames: string[];
+  /** One certificate for all nodes: only changes how a missing name is explained. */
+  shared?: boolean;
   now: Date;
 }
 
@@ -162,7 +175,7 @@ export function checkCertificateMaterial(m: CertificateMaterial): string[] {
   const { keyPem, request, bundlePem } = m;
   if (keyPem !== undefined) attempt(() => checkKeyMatchesCert(m.what, keyPem, cert));
   if (request) attempt(() => checkCertMatchesRequest(m.what, cert, request.pem, request.name));
-  attempt(() => checkSubjectAltNames(m.what, cert, m.requiredNames));
+  attempt(() => checkSubjectAltNames(m.what, cert, m.requiredNames, m.shared));
   attempt(() => checkValidity(m.what, cert, m.now));
   if (bundlePem?.trim()) {
     attempt(() => checkCaBundle(m.what, cert, parseCertificates(bundlePem, `${m.what} CA bundle`), m.now));

@@ -13,7 +13,11 @@ export interface CertificateExpiry {
 }
 
 export function certificateExpiry(node: string, certPem: string, now: Date): CertificateExpiry {
-  const notAfter = new Date(new X509Certificate(certPem).validTo);
+  return expiryAt(node, new Date(new X509Certificate(certPem).validTo), now);
+}
+
+/** The same from a known notAfter (e.g. read from a node). */
+export function expiryAt(node: string, notAfter: Date, now: Date): CertificateExpiry {
   return {
     node,
     notAfter: notAfter.toISOString().replace(/\.\d{3}Z$/, "Z"),
@@ -28,5 +32,5 @@ export function expiryWarning(expiry: CertificateExpiry, thresholdDays = EXPIRY_
     expiry.daysLeft < 0
       ? `expired on ${expiry.notAfter}, ${-expiry.daysLeft} day(s) ago`
       : `expires on ${expiry.notAfter}, in ${expiry.daysLeft} day(s)`;
-  return `the XMPP certificate of node "${expiry.node}" ${when}; renew it: a local CA reissues it on \`pulumi up\` within earlyRenewalDays, an external CA or bring-your-own certificate must be replaced in the stack config`;
+  return `the XMPP certificate of node "${expiry.node}" ${when}; renew it: a local CA reissues it on \`pulumi up\` within earlyRenewalDays, an external CA or bring-your-own certificate must be replaced in the stack config, an existing one on the node under a new file name (then name it in the stack config)`;
 }

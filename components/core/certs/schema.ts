@@ -97,6 +97,62 @@ function checkUnitKeys(ctx: z.RefinementCtx, shared: boolean, keys: string[], pa
   }
 }
 
+/** A file already in the node's flat MMP namespace, as `pki list` shows it. */
+const existingFileName = z
+  .string({ error: "must be a file name such as abhiall.cer" })
+  .trim()
+  .min(1, "must be a file name such as abhiall.cer")
+  .superRefine((value, ctx) => {
+    const problem = value === "" ? undefined : existingFileNameProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+
+/** Why `name` cannot be a file in the node's top directory, or undefined when it can. */
+export function existingFileNameProblem(name: string): string | undefined {
+  if (/[/\\]/.test(name)) {
+    return `"${name}" is a path; give the bare file name in the node's top directory (no "/"), as \`pki list\` shows it`;
+  }
+  if (!/^[A-Za-z0-9._-]+$/.test(name) || name.length > 255) {
+    return `"${name}" is not an MMP file name (letters, digits, ".", "_" and "-" only, as \`pki list\` shows it)`;
+  }
+  return undefined;
+}
+
+const existingFields = {
+  keyFile: existingFileName,
+  certFile: existingFileName,
+  bundleFile: existingFileName,
+  trustBundle: existingFileName,
+};
+
+/** The four file names, each optional: per-node overrides of the defaults for every node. */
+const existingOverrideSchema = z.strictObject({
+  keyFile: existingFields.keyFile.optional(),
+  certFile: existingFields.certFile.optional(),
+  bundleFile: existingFields.bundleFile.optional(),
+  trustBundle: existingFields.trustBundle.optional(),
+});
+
+/**
+ * Files the admin already put on every node (TechNote 213479 by hand): nothing is uploaded or deleted; each node's
+ * files are checked over MMP (`pki list`, `pki match`) before the cluster is touched.
+ */
+const existingSchema = z.strictObject({
+  source: z.literal("existing"),
+  /** The file given to `xmpp certs` as the key. */
+  keyFile: existingFields.keyFile.optional(),
+  certFile: existingFields.certFile.optional(),
+  /** The CA bundle given to `xmpp certs`; none when omitted. */
+  bundleFile: existingFields.bundleFile.optional(),
+  /** The file given to `xmpp cluster trust`: every node's certificate (or the shared one). */
+  trustBundle: existingFields.trustBundle.optional(),
+  /** Per node name: overrides of any of the four. */
+  nodes: z.record(z.string(), existingOverrideSchema).default({}),
+});
+
+/** The fields every node needs from `source: existing`, after its overrides. */
+export const EXISTING_REQUIRED = ["keyFile", "certFile", "trustBundle"] as const;
+
 export const certificatesConfigSchema = z.preprocess(
   (raw) => {
     if (raw === undefined || raw === null) return { source: "onNodeCsr" };
@@ -104,13 +160,23 @@ export const certificatesConfigSchema = z.preprocess(
     return raw;
   },
   z
-    .discriminatedUnion("source", [onNodeCsrSchema, offNodeSchema, byoSchema], {
+    .discriminatedUnion("source", [onNodeCsrSchema, offNodeSchema, byoSchema, existingSchema], {
       error: (issue) =>
         typeof issue.input === "object"
-          ? 'must be "onNodeCsr" (the default), "offNode" or "byo"'
+          ? 'must be "onNodeCsr" (the default), "offNode", "byo" or "existing"'
           : "must be a mapping such as { source: onNodeCsr, shared: false }",
     })
     .superRefine((cfg, ctx) => {
+      if (cfg.source === "existing") {
+        const overridden = (field: string) =>
+          Object.values(cfg.nodes).some((n) => (n as Record<string, unknown>)[field] !== undefined);
+        for (const field of EXISTING_REQUIRED) {
+          if (cfg[field] === undefined && !overridden(field)) {
+            ctx.addIssue({ code: "custom", path: [field], message: "missing" });
+          }
+        }
+        return;
+      }
       if (cfg.source === "byo") {
         checkUnitKeys(ctx, cfg.shared, Object.keys(cfg.certs), ["certs"]);
         return;
@@ -127,6 +193,43 @@ export type CertificatesConfig = z.infer<typeof certificatesConfigSchema>;
 export type OnNodeCsrConfig = z.infer<typeof onNodeCsrSchema>;
 export type ByoConfig = z.infer<typeof byoSchema>;
 export type CaConfig = OnNodeCsrConfig["ca"];
+export type ExistingConfig = z.infer<typeof existingSchema>;
+
+/** The files `xmpp certs` and `xmpp cluster trust` get on one node, and the config field each came from. */
+export interface ExistingNodeFileNames {
+  keyFile: string;
+  certFile: string;
+  bundleFile?: string;
+  trustBundle: string;
+  /** Per file: the config field that named it, e.g. `certificates.nodes.cb2.keyFile`. */
+  fields: { keyFile: string; certFile: string; bundleFile?: string; trustBundle: string };
+}
+
+/** One node's file names: its overrides, else the defaults. Throws when a required one is set nowhere. */
+export function existingFilesOf(cfg: ExistingConfig, node: string, configPath = "certificates"): ExistingNodeFileNames {
+  const own = cfg.nodes[node] ?? {};
+  const pick = (field: "keyFile" | "certFile" | "bundleFile" | "trustBundle") =>
+    own[field] !== undefined
+      ? { name: own[field], field: `${configPath}.nodes.${node}.${field}` }
+      : cfg[field] !== undefined
+        ? { name: cfg[field], field: `${configPath}.${field}` }
+        : undefined;
+  const [key, cert, bundle, trust] = (["keyFile", "certFile", "bundleFile", "trustBundle"] as const).map(pick);
+  if (!key || !cert || !trust)
+    throw new Error(`${configPath}.nodes.${node}: the key, certificate or trust file is not set`);
+  return {
+    keyFile: key.name,
+    certFile: cert.name,
+    ...(bundle ? { bundleFile: bundle.name } : {}),
+    trustBundle: trust.name,
+    fields: {
+      keyFile: key.field,
+      certFile: cert.field,
+      ...(bundle ? { bundleFile: bundle.field } : {}),
+      trustBundle: trust.field,
+    },
+  };
+}
 
 /** `shared`, or the node names: the certificates to obtain. */
 export function certificateUnits(shared: boolean, nodeNames: string[]): string[] {
@@ -135,6 +238,7 @@ export function certificateUnits(shared: boolean, nodeNames: string[]): string[]
 
 /** Problems that need the node list: entries for unknown nodes, or nodes without an entry. */
 export function certificatesConfigProblems(cfg: CertificatesConfig, nodeNames: string[]): string[] {
+  if (cfg.source === "existing") return existingConfigProblems(cfg, nodeNames);
   const entries =
     cfg.source === "byo"
       ? { path: "certificates.certs", keys: Object.keys(cfg.certs), required: true }
@@ -148,6 +252,25 @@ export function certificatesConfigProblems(cfg: CertificatesConfig, nodeNames: s
     .map((key) => `${entries.path}.${key}: not one of the nodes (${nodeNames.join(", ")})`);
   if (entries.required) {
     problems.push(...units.filter((u) => !entries.keys.includes(u)).map((u) => `${entries.path}.${u}: missing`));
+  }
+  return problems;
+}
+
+/** Per-node entries must name nodes, and every node must end up with a key, certificate and trust file. */
+function existingConfigProblems(cfg: ExistingConfig, nodeNames: string[]): string[] {
+  const problems = Object.keys(cfg.nodes)
+    .filter((key) => !nodeNames.includes(key))
+    .map((key) => `certificates.nodes.${key}: not one of the nodes (${nodeNames.join(", ")})`);
+  for (const field of EXISTING_REQUIRED) {
+    if (cfg[field] !== undefined) continue;
+    const without = nodeNames.filter((node) => cfg.nodes[node]?.[field] === undefined);
+    if (without.length === nodeNames.length) problems.push(`certificates.${field}: missing`);
+    else
+      problems.push(
+        ...without.map(
+          (node) => `certificates.nodes.${node}.${field}: missing (no certificates.${field} applies to every node)`,
+        ),
+      );
   }
   return problems;
 }
