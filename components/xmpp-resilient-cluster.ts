@@ -120,7 +120,13 @@ export class XmppResilientCluster extends pulumi.ComponentResource {
     );
 
     const revision = pulumi
-      .all([cluster.nodeStates, pulumi.all(files.map((f) => f.sha256)), pulumi.all(settings.map((s) => s.id))])
+      .all([
+        cluster.nodeStates,
+        pulumi.all(files.map((f) => f.sha256)),
+        pulumi.all(settings.map((s) => s.id)),
+        pulumi.all(settings.map((s) => s.sharedSecretHash)),
+        cfg.callBridges.map((b) => b.serverAddress ?? ""),
+      ])
       .apply((parts) => createHash("sha256").update(JSON.stringify(parts)).digest("hex").slice(0, 16));
     this.findings = cfg.verification.enabled
       ? new ClusterVerification(

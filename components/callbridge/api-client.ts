@@ -25,11 +25,15 @@ export class CmsApiError extends Error {
     hint: string,
     /** The HTTP status when the API answered with an error; undefined when it did not answer. */
     readonly httpStatus?: number,
+    /** The API could not be reached at all (refused, timed out, no route): the Call Bridge is down or gone. */
+    readonly unreachable = false,
   ) {
     super(`[${bridge}] ${step}: ${detail}\n  next: ${hint}`);
     this.name = "CmsApiError";
   }
 }
+
+const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "EHOSTDOWN"]);
 
 const XMPP_PATH = "/api/v1/system/configuration/xmpp";
 
@@ -70,7 +74,7 @@ function call(target: CmsApiTarget, method: "GET" | "PUT", path: string, form?: 
       },
     );
     req.on("timeout", () => req.destroy(new Error(`timed out after ${target.timeoutMs} ms`)));
-    req.on("error", (err) =>
+    req.on("error", (err: Error & { code?: string }) =>
       reject(
         new CmsApiError(
           target.bridge,
@@ -79,6 +83,8 @@ function call(target: CmsApiTarget, method: "GET" | "PUT", path: string, form?: 
           /certificate|self.signed/i.test(err.message)
             ? "set api.caCertPem to the CA of the CMS API certificate (api.insecureSkipVerify only in labs)"
             : "check the Call Bridge apiUrl and that the Web Admin/API is listening",
+          undefined,
+          UNREACHABLE_CODES.has(err.code ?? "") || /^timed out after/.test(err.message),
         ),
       ),
     );

@@ -1,6 +1,12 @@
 import { createHmac } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
-import { getXmppConnectionStatus, getXmppSettings, putXmppSettings, type XmppSettings } from "../callbridge/api-client";
+import {
+  CmsApiError,
+  getXmppConnectionStatus,
+  getXmppSettings,
+  putXmppSettings,
+  type XmppSettings,
+} from "../callbridge/api-client";
 import { callBridgeConnected } from "../core/verify";
 import { type BridgeApiInput, cmsApiTarget } from "./api-target";
 
@@ -102,7 +108,12 @@ export async function update(_id: string, olds: StoredCallBridgeSettings, news: 
 
 export async function remove(_id: string, props: StoredCallBridgeSettings): Promise<void> {
   if (props.retainOnDelete) return;
-  await putXmppSettings(target(props), { uniqueName: "", domain: "", serverAddress: "" }, "");
+  try {
+    await putXmppSettings(target(props), { uniqueName: "", domain: "", serverAddress: "" }, "");
+  } catch (err) {
+    // A Call Bridge that is gone (its node died and is being replaced) has nothing left to clear.
+    if (!(err instanceof CmsApiError && err.unreachable)) throw err;
+  }
 }
 
 /**

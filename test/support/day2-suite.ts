@@ -291,7 +291,13 @@ export function day2Suite(layout: string, behaviour: Partial<SimBehaviour>): voi
       const up = await upClean();
       const trust = expect.stringMatching(TRUST);
       expect(ran()).toEqual({
-        cb1: [`xmpp cluster remove ${host("cb3")}:5222`, trust, "xmpp callbridge del cb3", "xmpp disable", "xmpp enable"],
+        cb1: [
+          `xmpp cluster remove ${host("cb3")}:5222`,
+          trust,
+          "xmpp callbridge del cb3",
+          "xmpp disable",
+          "xmpp enable",
+        ],
         cb2: [trust, "xmpp callbridge del cb3", "xmpp disable", "xmpp enable"],
         cb4: [
           "xmpp domain tptac9.com",
@@ -306,7 +312,9 @@ export function day2Suite(layout: string, behaviour: Partial<SimBehaviour>): voi
           `xmpp cluster join ${host("cb1")}`,
         ],
       });
-      expect(output.join("")).toContain("cb3 was not reset: it was unreachable (its peer entry was removed on a member)");
+      expect(output.join("")).toContain(
+        "cb3 was not reset: it was unreachable (its peer entry was removed on a member)",
+      );
       expect(up.outputs.nodes.value).not.toHaveProperty("cb3");
       await expectNoDuplicates();
     });
