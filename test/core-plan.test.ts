@@ -365,6 +365,41 @@ describe("nodes that are down or gone", () => {
   });
 });
 
+describe("a cluster without a leader", () => {
+  it("is never initialized again: the plan refuses and says why", () => {
+    const facts = convergedLab();
+    for (const f of Object.values(facts)) {
+      f.cluster = { ...f.cluster, state: "CANDIDATE", leader: undefined };
+      f.cluster.peers = [...f.cluster.peers.map((p) => ({ ...p, leader: false })), f.cluster.peers[2]];
+    }
+    expect(() => planCluster(labIntent(), facts)).toThrow(
+      "[cb1, cb2, cb3] are members of an XMPP cluster with no leader (state CANDIDATE; cb1 lists 4 peer entries: 10.106.81.30:5222, 10.106.81.31:5222, 10.106.81.32:5222, 10.106.81.32:5222); nothing can change without a majority",
+    );
+  });
+
+  it("is started again when every member was stopped", () => {
+    const facts = convergedLab();
+    for (const f of Object.values(facts)) {
+      f.xmpp.enabled = false;
+      f.cluster = { ...NO_CLUSTER, state: "INACTIVE" };
+    }
+    const plan = planCluster(labIntent(), facts, { rememberedMembers: ["cb1", "cb2", "cb3"] });
+    expect(plan.initialize).toBe(false);
+    expect(plan.phases.flatMap((p) => p.units.map((u) => [u.node, u.settle]))).toEqual([
+      ["cb1", false],
+      ["cb2", true],
+      ["cb3", true],
+    ]);
+    expect(run(plan)).toEqual([
+      "cb1: xmpp enable",
+      "cb2: xmpp enable",
+      "cb2: xmpp cluster join 10.106.81.30",
+      "cb3: xmpp enable",
+      "cb3: xmpp cluster join 10.106.81.30",
+    ]);
+  });
+});
+
 describe("adding and removing nodes", () => {
   it("adds a node: it joins, the others only get the new trust bundle with a restart each", () => {
     const intent = labIntent();

@@ -49,16 +49,14 @@ export function isLiveMember(facts: NodeFacts): boolean {
 }
 
 /**
- * A node is a cluster member when its live status says so, or when XMPP is merely stopped on a node that still
- * reports membership (in the `xmpp` block or a remembered peer list): enabling XMPP brings it back.
+ * A node is a cluster member when its live status says so, when it lists peers without a leader (a cluster that
+ * lost its majority, or an election), or when XMPP is merely stopped on a node that still reports membership: enabling
+ * XMPP brings it back.
  */
 export function isClustered(facts: NodeFacts): boolean {
   if (isLiveMember(facts)) return true;
-  return (
-    facts.xmpp.enabled === false &&
-    facts.xmpp.clusterEnabled !== false &&
-    (facts.xmpp.clustered === true || facts.cluster.peers.length > 0)
-  );
+  if (facts.xmpp.clusterEnabled === false) return false;
+  return facts.cluster.peers.length > 0 || (facts.xmpp.enabled === false && facts.xmpp.clustered === true);
 }
 
 /** True when the node's peer list names the address (any port). */

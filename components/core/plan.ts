@@ -178,6 +178,18 @@ export function planCluster(
     facts[n.name].xmpp.enabled === false && remembered.has(n.name) && facts[n.name].xmpp.domain === intent.domain;
   const member = (n: NodeIntent) => isClustered(facts[n.name]) || stopped(n);
   const live = ordered.filter((n) => isLiveMember(facts[n.name]));
+  const leaderless = ordered.filter(
+    (n) => member(n) && !isLiveMember(facts[n.name]) && facts[n.name].xmpp.enabled !== false,
+  );
+  if (live.length === 0 && leaderless.length > 0) {
+    const node = leaderless[0];
+    const peers = facts[node.name].cluster.peers.map((p) => `${p.address}:${p.port}`);
+    throw new PlanError(
+      leaderless.map((n) => n.name).join(", "),
+      `${leaderless.length > 1 ? "are members" : "is a member"} of an XMPP cluster with no leader (state ${facts[node.name].cluster.state ?? "unknown"}; ${node.name} lists ${peers.length} peer entries: ${peers.join(", ")}); nothing can change without a majority`,
+      "an election may be in progress: try again in a minute; otherwise bring the stopped nodes back. Stale entries (TechNote scenario 3) count against the majority: if a listed node is gone for good, remove its entry by hand with `xmpp cluster remove <ip>:5222`",
+    );
+  }
   const founder = live[0] ?? ordered.find(member) ?? ordered[0];
   const initialize = founder !== undefined && !ordered.some(member);
 
@@ -230,7 +242,8 @@ export function planCluster(
     return {
       node: founder.name,
       steps: [...on(founder.name, [...configure, ...bridges]), ...activation],
-      settle: activation.length > 0,
+      // After a full stop the founder alone has no majority: it settles once the next member is back.
+      settle: activation.length > 0 && (initialize || live.length > 0),
     };
   };
 

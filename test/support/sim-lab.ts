@@ -1,7 +1,7 @@
 import type { ClusterIntent } from "../../components/core/plan";
 import type { MmpTarget } from "../../components/mmp/session";
 import { withMmpSession } from "../../components/mmp/session";
-import { type SimCluster, startSimCluster } from "../../sim";
+import { type SimBehaviour, type SimCluster, startSimCluster } from "../../sim";
 import { randomLoopbackPrefix } from "./loopback";
 import { issueTestCertificate } from "./pki";
 
@@ -23,11 +23,11 @@ export interface SimLab {
 }
 
 /** Simulated nodes cb1..cbN on a random 127.a.b.1-N with one shared certificate uploaded to each. */
-export async function startSimLab(nodeCount = 3): Promise<SimLab> {
+export async function startSimLab(nodeCount = 3, behaviour: Partial<SimBehaviour> = {}): Promise<SimLab> {
   const names = Array.from({ length: nodeCount }, (_, i) => `cb${i + 1}`);
   const prefix = randomLoopbackPrefix();
   const sim = await startSimCluster({
-    nodes: names.map((name, i) => ({ name, host: `${prefix}.${i + 1}` })),
+    nodes: names.map((name, i) => ({ name, host: `${prefix}.${i + 1}`, behaviour })),
     keepaliveMs: 50,
     electionTimeoutMs: 200,
   });
