@@ -64,7 +64,11 @@ export function day2Suite(layout: string, behaviour: Partial<SimBehaviour>): voi
       const all = JSON.parse(clusterStackConfig(sim)["cms-xmpp-resiliency:cluster"].value) as Body;
       const pick = <T extends { name?: unknown }>(items: T[], names: string[]) =>
         items.filter((i) => names.includes(String(i.name)));
-      return { ...all, nodes: pick(all.nodes, active), callBridges: pick(all.callBridges, bridges) };
+      // A Call Bridge on a server that is not an XMPP node is pointed at the initializer's XMPP server.
+      const callBridges = pick(all.callBridges, bridges).map((b) =>
+        active.includes(String(b.name)) ? b : { ...b, serverAddress: `${host("cb1")}:5223` },
+      );
+      return { ...all, nodes: pick(all.nodes, active), callBridges };
     };
     const configure = (extra: Record<string, unknown> = {}) =>
       stack.setConfig("cms-xmpp-resiliency:cluster", { value: JSON.stringify({ ...body(), ...extra }) });
@@ -156,6 +160,35 @@ export function day2Suite(layout: string, behaviour: Partial<SimBehaviour>): voi
       expect(Object.keys(up.summary.resourceChanges ?? {})).toEqual(["same"]);
       expect(ran()).toEqual({});
       expect(apiWrites()).toEqual([]);
+    });
+
+    it("adds a Call Bridge: preview shows only add and add-secret, up runs exactly those", async () => {
+      bridges = ["cb1", "cb2", "cb3", "cb4"];
+      await configure();
+      const preview = await stack.preview({ diff: true, onOutput });
+      const planned = new Set(preview.stdout.split("\n").flatMap((l) => l.match(/"(xmpp [^"]*)"/)?.[1] ?? []));
+      expect([...planned].sort()).toEqual([
+        "xmpp callbridge add cb4",
+        "xmpp callbridge add-secret cb4  (answers the secret prompt)",
+      ]);
+      clear();
+      await upClean();
+      expect(ran()).toEqual({
+        cb1: ["xmpp callbridge add cb4"],
+        cb2: ["xmpp callbridge add-secret cb4"],
+        cb3: ["xmpp callbridge add-secret cb4"],
+      });
+      // cb4's Call Bridge runs on the spare node cb4, pointed at cb4's XMPP address: one API write.
+      expect(apiWrites()).toHaveLength(1);
+      bridges = ["cb1", "cb2", "cb3"];
+      await configure();
+      clear();
+      await upClean();
+      expect(ran()).toEqual({
+        cb1: ["xmpp callbridge del cb4"],
+        cb2: ["xmpp callbridge del cb4"],
+        cb3: ["xmpp callbridge del cb4"],
+      });
     });
 
     it("re-adds a bridge deleted by hand with exactly one add-secret", async () => {
