@@ -4,6 +4,7 @@ import { buildPkiCsrCommand, type CertificateSubject } from "../core/certs/csr-c
 import { csrPublicKeyDer } from "../core/certs/csr-public-key";
 import { csrBaseName } from "../core/certs/file-names";
 import { coversNames } from "../core/certs/names";
+import { unlessNodeDown } from "../mmp/errors";
 import { type MmpSession, withMmpSession } from "../mmp/session";
 import { type MmpTargetInput, mmpTarget } from "../providers/mmp-target";
 
@@ -125,13 +126,19 @@ export async function update(
   return { outs: { ...olds, mmp: news.mmp } };
 }
 
-/** Refresh: the resource is gone when its key is no longer on the node. */
+/** Refresh: the resource is gone when its key is no longer on the node (a node that is down keeps its record). */
 export async function read(id: string, props: NodeCsrOutputs): Promise<pulumi.dynamic.ReadResult<NodeCsrOutputs>> {
-  const files = await withMmpSession(mmpTarget(props.mmp), (session) => session.list());
+  const files = await unlessNodeDown(
+    () => withMmpSession(mmpTarget(props.mmp), (session) => session.list()),
+    [props.keyFile],
+  );
   return files.includes(props.keyFile) ? { id, props } : { id: "" };
 }
 
-/** Removes the key and CSR this resource made, and nothing else. */
+/** Removes the key and CSR this resource made, and nothing else (nothing, when the node is down or gone). */
 export async function remove(_id: string, props: NodeCsrOutputs): Promise<void> {
-  await withMmpSession(mmpTarget(props.mmp), (session) => removePresent(session, [props.keyFile, props.csrFile]));
+  await unlessNodeDown(
+    () => withMmpSession(mmpTarget(props.mmp), (session) => removePresent(session, [props.keyFile, props.csrFile])),
+    undefined,
+  );
 }

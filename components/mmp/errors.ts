@@ -28,3 +28,17 @@ const DOWN_CODES = new Set(["ECONNREFUSED", "ETIMEDOUT", "EHOSTUNREACH", "ENETUN
 export function isDownError(err: Error & { code?: string; level?: string }): boolean {
   return DOWN_CODES.has(err.code ?? "") || /Timed out while waiting for handshake/.test(err.message);
 }
+
+/**
+ * Runs `fn`, or returns `fallback` when the node is down. For reads and deletes of one node's files: a refresh must
+ * not fail because one node is down, and a node that is gone (removed from the stack while dead) has nothing left
+ * to delete; the cluster reports it as not reset.
+ */
+export async function unlessNodeDown<T>(fn: () => Promise<T>, fallback: T): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof NodeDownError) return fallback;
+    throw err;
+  }
+}

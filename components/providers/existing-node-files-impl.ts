@@ -11,7 +11,7 @@ import {
 import { splitPemBlocks } from "../core/certs/pem";
 import { type ExistingNodeFileNames, existingFileNameProblem } from "../core/certs/schema";
 import { parsePkiList } from "../core/parsers/pki-list";
-import { MmpError } from "../mmp/errors";
+import { MmpError, unlessNodeDown } from "../mmp/errors";
 import { type MmpSession, withMmpSession } from "../mmp/session";
 import { type MmpTargetInput, mmpTarget } from "./mmp-target";
 
@@ -103,12 +103,15 @@ export async function update(
   return { outs: await verify(news) };
 }
 
-/** Refresh checks the files again; a file removed or replaced by a non-matching one fails with the same message. */
+/**
+ * Refresh checks the files again; a file removed or replaced by a non-matching one fails with the same message. A
+ * node that is down keeps its record (the cluster's refresh reports it).
+ */
 export async function read(
   id: string,
   props: ExistingNodeFilesOutputs,
 ): Promise<pulumi.dynamic.ReadResult<ExistingNodeFilesOutputs>> {
   const { mmp, keyFile, certFile, bundleFile, trustBundle, fields } = props;
   const inputs = { mmp, keyFile, certFile, ...(bundleFile ? { bundleFile } : {}), trustBundle, fields };
-  return { id, props: await verify(inputs) };
+  return { id, props: await unlessNodeDown(() => verify(inputs), props) };
 }

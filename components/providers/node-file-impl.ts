@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { parsePkiList } from "../core/parsers/pki-list";
-import { MmpError } from "../mmp/errors";
+import { MmpError, unlessNodeDown } from "../mmp/errors";
 import { withMmpSession } from "../mmp/session";
 import { type MmpTargetInput, mmpTarget } from "./mmp-target";
 
@@ -59,17 +59,22 @@ export async function update(_id: string, _olds: NodeFileOutputs, news: NodeFile
   return result;
 }
 
-/** Removes only the file this resource uploaded. */
+/** Removes only the file this resource uploaded (nothing, when the node is down or gone). */
 export async function remove(_id: string, props: NodeFileOutputs): Promise<void> {
-  await withMmpSession(mmpTarget(props.mmp), async (session) => {
-    if ((await session.list()).includes(props.name)) await session.remove(props.name);
-  });
+  await unlessNodeDown(
+    () =>
+      withMmpSession(mmpTarget(props.mmp), async (session) => {
+        if ((await session.list()).includes(props.name)) await session.remove(props.name);
+      }),
+    undefined,
+  );
 }
 
-/** Refresh: a file removed by hand reads as gone, so the next `up` uploads it again. */
+/** Refresh: a file removed by hand reads as gone, so the next `up` uploads it again. A node that is down keeps its record. */
 export async function read(id: string, props: NodeFileOutputs): Promise<pulumi.dynamic.ReadResult<NodeFileOutputs>> {
-  const present = await withMmpSession(mmpTarget(props.mmp), async (session) =>
-    (await session.list()).includes(props.name),
+  const present = await unlessNodeDown(
+    () => withMmpSession(mmpTarget(props.mmp), async (session) => (await session.list()).includes(props.name)),
+    true,
   );
   return present ? { id, props } : {};
 }
