@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, configWarnings, parseClusterConfig } from "../components/core/config";
+import { parseStackConfig } from "../components/core/stack-config";
 
 const node = (i: number) => ({ name: `cb${i}`, address: `10.106.81.${29 + i}`, fqdn: `cb${i}.tptac9.com` });
 const valid = () => ({
@@ -68,5 +69,47 @@ describe("cluster config", () => {
 
   it("says that nothing was changed", () => {
     expect(() => parseClusterConfig({})).toThrow(/Nothing was changed on any node\.$/);
+  });
+});
+
+describe("strict keys with a did-you-mean", () => {
+  const base = {
+    domain: "tptac9.com",
+    nodes: [1, 2, 3].map((i) => ({ name: `cb${i}`, address: `10.0.0.${i}`, fqdn: `cb${i}.tptac9.com` })),
+    callBridges: [{ name: "cb1" }],
+  };
+  const problems = (extra: Record<string, unknown>) => {
+    try {
+      parseStackConfig({ ...base, ...extra });
+    } catch (err) {
+      return (err as ConfigError).problems;
+    }
+    throw new Error("expected the config to be refused");
+  };
+
+  it.each<[Record<string, unknown>, string]>([
+    [{ retainOnDelet: true }, 'retainOnDelet: unknown key (did you mean "retainOnDelete"?)'],
+    [{ mmp: { usernme: "admin" } }, 'mmp.usernme: unknown key (did you mean "username"?)'],
+    [{ certificate: {} }, 'certificate: unknown key (did you mean "certificates"?)'],
+    [
+      { certificates: { source: "offNode", sharde: true } },
+      'certificates.sharde: unknown key (did you mean "shared"?)',
+    ],
+    [
+      { dns: { backend: "zonefile", zone: "tptac9.com", directory: "out", tll: 60 } },
+      'dns.tll: unknown key (did you mean "ttl"?)',
+    ],
+    [
+      { nodes: [{ ...base.nodes[0], fqnd: "x" }, base.nodes[1], base.nodes[2]] },
+      'nodes[0].fqnd: unknown key (did you mean "fqdn"?)',
+    ],
+  ])("%j is refused: %s", (extra, message) => {
+    expect(problems(extra)).toContain(message);
+  });
+
+  it("lists the known keys when nothing is close", () => {
+    expect(problems({ zzzzzz: 1 })).toEqual([
+      "zzzzzz: unknown key (known keys: domain, nodes, initializer, listen, callBridges, mmp, api, verification, confirmNodeRemoval, allowSmallCluster, restartAfterTrustChange, retainOnDelete, certificates, dns)",
+    ]);
   });
 });

@@ -1,5 +1,6 @@
 import { isIP } from "node:net";
 import { z } from "zod";
+import { closest, knownKeysAt } from "./did-you-mean";
 
 const HOSTNAME =
   /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
@@ -9,7 +10,7 @@ const domainName = z.string().regex(DOMAIN, "must be a DNS domain such as tptac9
 const hostOrIp = z.string().refine((v) => isIP(v) !== 0 || HOSTNAME.test(v), "must be an IP address or a host name");
 const port = z.number().int().min(1).max(65535);
 
-export const nodeSchema = z.object({
+export const nodeSchema = z.strictObject({
   /** Short node name used in resource names and messages, e.g. cb1. */
   name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,62}$/, "must be a short name: letters, digits and hyphens"),
   /** Where MMP (SSH/SFTP) is reached. */
@@ -26,7 +27,7 @@ export const nodeSchema = z.object({
     .optional(),
 });
 
-export const callBridgeSchema = z.object({
+export const callBridgeSchema = z.strictObject({
   /** The Call Bridge's unique name, as given to `xmpp callbridge add` (no domain part). */
   name: z
     .string()
@@ -44,7 +45,7 @@ export const callBridgeSchema = z.object({
 });
 
 export const clusterConfigSchema = z
-  .object({
+  .strictObject({
     domain: domainName,
     nodes: z.array(nodeSchema).min(1, "list at least one node"),
     /** Node that runs `xmpp cluster initialize`; defaults to the first node. */
@@ -55,14 +56,14 @@ export const clusterConfigSchema = z
       .default(["a"]),
     callBridges: z.array(callBridgeSchema).min(1, "list at least one Call Bridge"),
     mmp: z
-      .object({
+      .strictObject({
         username: z.string().min(1).default("admin"),
         trustOnFirstUse: z.boolean().default(false),
         timeoutSeconds: z.number().positive().max(3600).default(60),
       })
       .default({ username: "admin", trustOnFirstUse: false, timeoutSeconds: 60 }),
     api: z
-      .object({
+      .strictObject({
         username: z.string().min(1).default("admin"),
         /** PEM of the CA (or the self-signed cert) that signed the CMS API certificate. */
         caCertPem: z.string().optional(),
@@ -71,7 +72,7 @@ export const clusterConfigSchema = z
       })
       .default({ username: "admin", insecureSkipVerify: false }),
     verification: z
-      .object({ enabled: z.boolean().default(true), timeoutSeconds: z.number().positive().default(120) })
+      .strictObject({ enabled: z.boolean().default(true), timeoutSeconds: z.number().positive().default(120) })
       .default({ enabled: true, timeoutSeconds: 120 }),
     /** Required to remove more than one node, or the current leader, in one change. */
     confirmNodeRemoval: z.boolean().default(false),
@@ -124,16 +125,33 @@ export class ConfigError extends Error {
   }
 }
 
-export function formatIssues(error: z.ZodError, prefix = ""): string[] {
-  return error.issues.map((issue) => {
+/**
+ * One line per problem, naming its field. An unknown key (every object is strict, so a typo is never dropped
+ * silently) gets the known key it most likely meant.
+ */
+export function formatIssues(
+  error: z.ZodError,
+  prefix = "",
+  schema?: z.ZodType,
+  extraRootKeys: string[] = [],
+): string[] {
+  return error.issues.flatMap((issue) => {
     const path = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("");
-    return `${prefix}${path.replace(/^\./, "") || "(root)"}: ${issue.message}`;
+    const where = `${prefix}${path.replace(/^\./, "")}`;
+    if (issue.code !== "unrecognized_keys") return [`${where || "(root)"}: ${issue.message}`];
+    const known = schema ? knownKeysAt(schema, issue.path) : [];
+    if (issue.path.length === 0) known.push(...extraRootKeys);
+    return issue.keys.map((key) => {
+      const guess = closest(key, known);
+      const field = issue.path.length > 0 ? `${where}.${key}` : `${prefix}${key}`;
+      return `${field}: unknown key${guess ? ` (did you mean "${guess}"?)` : known.length ? ` (known keys: ${known.join(", ")})` : ""}`;
+    });
   });
 }
 
 export function parseClusterConfig(raw: unknown): ClusterConfig {
   const result = clusterConfigSchema.safeParse(raw);
-  if (!result.success) throw new ConfigError(formatIssues(result.error));
+  if (!result.success) throw new ConfigError(formatIssues(result.error, "", clusterConfigSchema));
   return result.data;
 }
 

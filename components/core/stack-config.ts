@@ -27,13 +27,17 @@ export function parseStackConfig(raw: unknown, tsigSecret?: string): StackConfig
 
   const problems: string[] = [];
   const cluster = clusterConfigSchema.safeParse(rawCluster);
-  if (!cluster.success) problems.push(...formatIssues(cluster.error));
+  if (!cluster.success) {
+    problems.push(...formatIssues(cluster.error, "", clusterConfigSchema, ["certificates", "dns"]));
+  }
   const certificates = certificatesConfigSchema.safeParse(rawCerts);
-  if (!certificates.success) problems.push(...formatIssues(certificates.error, "certificates."));
+  if (!certificates.success) {
+    problems.push(...formatIssues(certificates.error, "certificates.", certificatesConfigSchema));
+  }
   const dns = dnsConfigSchema.safeParse(dnsInput);
   if (!dns.success) {
     problems.push(
-      ...formatIssues(dns.error, "dns.").map((p) =>
+      ...formatIssues(dns.error, "dns.", dnsConfigSchema).map((p) =>
         p.startsWith("dns.tsig.secret") ? `${p} (set it with \`pulumi config set --secret tsigSecret <base64>\`)` : p,
       ),
     );

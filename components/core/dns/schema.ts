@@ -11,13 +11,13 @@ const port = (what: string) => z.number().int(`${what} must be a whole number`).
 const uint16 = z.number().int().min(0).max(65535);
 const nodeName = z.string().min(1, "must name a node");
 
-const srvSchema = z.object({
+const srvSchema = z.strictObject({
   /** SRV priority for every node; lower is preferred. */
   priority: uint16.default(10),
   /** SRV weight for every node; shares load among equal priorities. */
   weight: uint16.default(10),
   /** Per-node overrides, keyed by node name; e.g. `{ cb1: { priority: 0 } }` pins the Call Bridges to cb1. */
-  perNode: z.record(nodeName, z.object({ priority: uint16.optional(), weight: uint16.optional() })).optional(),
+  perNode: z.record(nodeName, z.strictObject({ priority: uint16.optional(), weight: uint16.optional() })).optional(),
 });
 
 const recordFields = {
@@ -35,14 +35,14 @@ const recordFields = {
   allowLargeChanges: z.boolean().default(false),
 };
 
-const serverSchema = z.object({ host, port: port("server.port").default(53) });
+const serverSchema = z.strictObject({ host, port: port("server.port").default(53) });
 
-const rfc2136Schema = z.object({
+const rfc2136Schema = z.strictObject({
   backend: z.literal("rfc2136"),
   ...recordFields,
   /** The zone's primary server, which accepts signed dynamic updates. */
   server: serverSchema,
-  tsig: z.object({
+  tsig: z.strictObject({
     name: dnsName("cms-xmpp-key"),
     algorithm: z.literal("hmac-sha256", "only hmac-sha256 is supported").default("hmac-sha256"),
     /** Base64, as printed by `tsig-keygen -a hmac-sha256 <name>`. Store it as a Pulumi secret. */
@@ -56,21 +56,21 @@ const rfc2136Schema = z.object({
   timeoutSeconds: z.number().positive().max(300).default(10),
 });
 
-const route53Schema = z.object({
+const route53Schema = z.strictObject({
   backend: z.literal("route53"),
   ...recordFields,
   /** Route 53 hosted zone id, e.g. Z0123456789ABCDEFGHIJ. */
   zoneId: z.string().min(1, "must be the Route 53 hosted zone id"),
 });
 
-const cloudflareSchema = z.object({
+const cloudflareSchema = z.strictObject({
   backend: z.literal("cloudflare"),
   ...recordFields,
   /** Cloudflare zone id (32 hex characters). */
   zoneId: z.string().regex(/^[0-9a-f]{32}$/, "must be the Cloudflare zone id (32 hex characters)"),
 });
 
-const zonefileSchema = z.object({
+const zonefileSchema = z.strictObject({
   backend: z.literal("zonefile"),
   ...recordFields,
   /** Where the zone-file lines and the nsupdate script are written. */
@@ -79,7 +79,7 @@ const zonefileSchema = z.object({
   server: serverSchema.optional(),
 });
 
-const noneSchema = z.object({
+const noneSchema = z.strictObject({
   backend: z.literal("none"),
   ...recordFields,
   zone: dnsName("tptac9.com").optional(),
