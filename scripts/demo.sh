@@ -9,6 +9,9 @@ say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 bash scripts/engine.sh
 # shellcheck disable=SC1091
 source scripts/pulumi-env.sh
+# The dev stack's secrets (simulator passwords) are encrypted with the public dev passphrase; no other stack is.
+export PULUMI_CONFIG_PASSPHRASE=cms-xmpp-dev
+unset PULUMI_CONFIG_PASSPHRASE_FILE
 
 say "starting 3 simulated CMS nodes (npm run sim -- --nodes 3 --ssh-port 2201 --api-port 4441)"
 mkdir -p .tmp

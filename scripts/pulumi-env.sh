@@ -9,9 +9,9 @@
 # was on PATH, otherwise the cached build) and sets:
 #   PULUMI_HOME=<repo>/.pulumi-home                      project-owned plugin cache (holds the tls plugin)
 #   PULUMI_BACKEND_URL=file://<repo>/.pulumi-state       local state, no Pulumi Cloud    (kept if already set)
-#   PULUMI_CONFIG_PASSPHRASE=cms-xmpp-dev                dev-only passphrase for secrets  (kept if already set)
 #   PULUMI_SKIP_UPDATE_CHECK=true, PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
-# Set PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE) yourself for anything that is not a demo.
+# It never sets a passphrase: set PULUMI_CONFIG_PASSPHRASE_FILE (or PULUMI_CONFIG_PASSPHRASE) yourself, or let
+# pulumi prompt for it. Only the dev stack uses the public dev passphrase `cms-xmpp-dev` (npm run demo sets it).
 
 _cms_repo="$(cd "$(dirname "${BASH_SOURCE[0]:-$0}")/.." && pwd)"
 _cms_engine_json="$_cms_repo/.pulumi-home/engine.json"
@@ -26,9 +26,6 @@ if [ -f "$_cms_engine_json" ]; then
   case "$PULUMI_BACKEND_URL" in
     file://*) mkdir -p "${PULUMI_BACKEND_URL#file://}" ;;
   esac
-  if [ -z "${PULUMI_CONFIG_PASSPHRASE:-}" ] && [ -z "${PULUMI_CONFIG_PASSPHRASE_FILE:-}" ]; then
-    export PULUMI_CONFIG_PASSPHRASE="cms-xmpp-dev"
-  fi
   export PULUMI_SKIP_UPDATE_CHECK=true
   export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
   echo "pulumi-env: $(command -v pulumi) $(pulumi version), PULUMI_HOME=$PULUMI_HOME, backend $PULUMI_BACKEND_URL"

@@ -1,0 +1,29 @@
+import { execFileSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { REPO_ROOT } from "./support/engine";
+
+describe("scripts/pulumi-env.sh", () => {
+  it("never exports a passphrase, so a real stack is never encrypted with the public dev one", () => {
+    const out = execFileSync(
+      "env",
+      ["-i", "bash", "-c", "source scripts/pulumi-env.sh >/dev/null 2>&1; echo ${PULUMI_CONFIG_PASSPHRASE:-unset}"],
+      { cwd: REPO_ROOT, encoding: "utf8" },
+    );
+    expect(out).toBe("unset\n");
+  });
+
+  it("keeps a passphrase file the admin set", () => {
+    const out = execFileSync(
+      "env",
+      [
+        "-i",
+        "PULUMI_CONFIG_PASSPHRASE_FILE=/secure/lab",
+        "bash",
+        "-c",
+        "source scripts/pulumi-env.sh >/dev/null 2>&1; echo ${PULUMI_CONFIG_PASSPHRASE:-unset} $PULUMI_CONFIG_PASSPHRASE_FILE",
+      ],
+      { cwd: REPO_ROOT, encoding: "utf8" },
+    );
+    expect(out).toBe("unset /secure/lab\n");
+  });
+});
