@@ -2,13 +2,15 @@ import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { REPO_ROOT } from "./support/engine";
 
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter expansion, not a template
+const SHOW = "echo ${PULUMI_CONFIG_PASSPHRASE:-unset} $PULUMI_CONFIG_PASSPHRASE_FILE";
+
 describe("scripts/pulumi-env.sh", () => {
   it("never exports a passphrase, so a real stack is never encrypted with the public dev one", () => {
-    const out = execFileSync(
-      "env",
-      ["-i", "bash", "-c", "source scripts/pulumi-env.sh >/dev/null 2>&1; echo ${PULUMI_CONFIG_PASSPHRASE:-unset}"],
-      { cwd: REPO_ROOT, encoding: "utf8" },
-    );
+    const out = execFileSync("env", ["-i", "bash", "-c", `source scripts/pulumi-env.sh >/dev/null 2>&1; ${SHOW}`], {
+      cwd: REPO_ROOT,
+      encoding: "utf8",
+    });
     expect(out).toBe("unset\n");
   });
 
@@ -20,7 +22,7 @@ describe("scripts/pulumi-env.sh", () => {
         "PULUMI_CONFIG_PASSPHRASE_FILE=/secure/lab",
         "bash",
         "-c",
-        "source scripts/pulumi-env.sh >/dev/null 2>&1; echo ${PULUMI_CONFIG_PASSPHRASE:-unset} $PULUMI_CONFIG_PASSPHRASE_FILE",
+        `source scripts/pulumi-env.sh >/dev/null 2>&1; ${SHOW}`,
       ],
       { cwd: REPO_ROOT, encoding: "utf8" },
     );
