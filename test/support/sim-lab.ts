@@ -7,12 +7,12 @@ import { issueTestCertificate } from "./pki";
 
 export const READ_ONLY = new Set(["version", "xmpp", "xmpp callbridge list", "xmpp cluster status", "pki list"]);
 
-/** MMP commands a node ran that change something (the transcript minus reads and API requests). */
+/** MMP commands a node ran that change something (the transcript minus reads, `pki match`/`inspect` and API requests). */
 export function mutating(sim: SimCluster, node: string): string[] {
   return sim
     .node(node)
     .transcript.map((e) => e.command)
-    .filter((c) => !READ_ONLY.has(c) && !c.startsWith("API "));
+    .filter((c) => !READ_ONLY.has(c) && !/^(API |pki (match|inspect) )/.test(c));
 }
 
 export interface SimLab {
