@@ -7,10 +7,14 @@ const SHOW = "echo ${PULUMI_CONFIG_PASSPHRASE:-unset} $PULUMI_CONFIG_PASSPHRASE_
 
 describe("scripts/pulumi-env.sh", () => {
   it("never exports a passphrase, so a real stack is never encrypted with the public dev one", () => {
-    const out = execFileSync("env", ["-i", "bash", "-c", `source scripts/pulumi-env.sh >/dev/null 2>&1; ${SHOW}`], {
-      cwd: REPO_ROOT,
-      encoding: "utf8",
-    });
+    const out = execFileSync(
+      "env",
+      ["-i", "bash", "--norc", "--noprofile", "-c", `source scripts/pulumi-env.sh >/dev/null 2>&1; ${SHOW}`],
+      {
+        cwd: REPO_ROOT,
+        encoding: "utf8",
+      },
+    );
     expect(out).toBe("unset\n");
   });
 
@@ -21,6 +25,8 @@ describe("scripts/pulumi-env.sh", () => {
         "-i",
         "PULUMI_CONFIG_PASSPHRASE_FILE=/secure/lab",
         "bash",
+        "--norc",
+        "--noprofile",
         "-c",
         `source scripts/pulumi-env.sh >/dev/null 2>&1; ${SHOW}`,
       ],
