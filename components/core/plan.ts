@@ -87,7 +87,7 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
 }
 
 /** Ops that bring stored XMPP settings in line; none when they already match. Unknown facts are not compared. */
-export function configureOps(intent: NodeIntent, domain: string, facts: NodeFacts): Op[] {
+function configureOps(intent: NodeIntent, domain: string, facts: NodeFacts): Op[] {
   const ops: Op[] = [];
   const x = facts.xmpp;
   if (x.domain !== domain) ops.push({ op: "setDomain", domain });
@@ -110,7 +110,7 @@ function secretOf(facts: NodeFacts | undefined, bridge: string): string | undefi
  * Call Bridge ops for one node. `expected` maps each bridge to the secret it must hold (undefined when the founder
  * generates it in this run, so no node can hold it yet).
  */
-export function callBridgeOps(
+function callBridgeOps(
   facts: NodeFacts,
   wanted: string[],
   expected: Record<string, string | undefined>,
