@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { applyCluster, type ClusterOperation } from "../components/cluster/apply";
+import { applyCluster, type ClusterOperation } from "../src/engine/apply";
 import { startSimLab } from "../test/support/sim-lab";
 
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 40);

@@ -1,5 +1,5 @@
 /** Prints `xmpp cluster status` of each node given as host:port (admin/admin, the simulator's defaults). */
-import { withMmpSession } from "../components/mmp/session";
+import { withMmpSession } from "../src/clients/mmp/session";
 
 async function main() {
   for (const arg of process.argv.slice(2)) {

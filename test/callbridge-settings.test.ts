@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { getXmppSettings } from "../components/callbridge/api-client";
-import { applyCluster } from "../components/cluster/apply";
-import { verifyCluster } from "../components/cluster/verify";
-import * as settings from "../components/providers/callbridge-settings-impl";
-import { setProviderConfig } from "../components/providers/provider-config";
+import { getXmppSettings } from "../src/clients/cms-api/api-client";
+import { applyCluster } from "../src/engine/apply";
+import { verifyCluster } from "../src/engine/verify-cluster";
+import * as settings from "../src/resources/cluster/callbridge-settings.provider";
+import { setProviderConfig } from "../src/resources/dynamic/provider-config";
 import { eventually } from "./sim-support/loopback-net";
 import { type SimLab, startSimLab } from "./support/sim-lab";
 

@@ -9,8 +9,8 @@ import {
   checkValidity,
   dnsNames,
   formatCertificateProblems,
-} from "../components/core/certs/checks";
-import { csrPublicKeyDer } from "../components/core/certs/csr-public-key";
+} from "../src/core/certs/checks";
+import { csrPublicKeyDer } from "../src/core/certs/csr-public-key";
 import { ALL_NAMES, DOMAIN, FQDNS, type Issued, TestPki } from "./certs-fixtures";
 
 let pki: TestPki;

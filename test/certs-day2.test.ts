@@ -5,9 +5,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CertificateMaterial, certificateMaterial } from "../components/certs/certificate-material";
-import { shortHash } from "../components/core/certs/file-names";
-import { certificatesConfigSchema } from "../components/core/certs/schema";
+import { shortHash } from "../src/core/certs/file-names";
+import { certificatesConfigSchema } from "../src/core/certs/schema";
+import { type CertificateMaterial, certificateMaterial } from "../src/resources/certs/certificate-material";
 import { DOMAIN, type Issued, TestPki } from "./certs-fixtures";
 
 const NODE_CSR = "pulumi-nodejs:dynamic/cms:NodeCsr";

@@ -8,8 +8,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 /** When set, `pki match` is sent as a subcommand the node does not know (a CMS without `pki match`). */
 const fault = { unknownPkiMatch: false };
 
-vi.mock("../components/mmp/session", async (importOriginal) => {
-  const real = await importOriginal<typeof import("../components/mmp/session")>();
+vi.mock("../src/clients/mmp/session", async (importOriginal) => {
+  const real = await importOriginal<typeof import("../src/clients/mmp/session")>();
   return {
     ...real,
     withMmpSession: <T>(target: MmpTarget, fn: (s: MmpSession) => Promise<T>) =>
@@ -27,11 +27,11 @@ vi.mock("../components/mmp/session", async (importOriginal) => {
   };
 });
 
-import { parsePkiMatch } from "../components/core/certs/existing-files";
-import { type MmpSession, type MmpTarget, type RunOptions, withMmpSession } from "../components/mmp/session";
-import * as impl from "../components/providers/existing-node-files-impl";
-import { setProviderConfig } from "../components/providers/provider-config";
 import { type SimCluster, startSimCluster } from "../sim";
+import { type MmpSession, type MmpTarget, type RunOptions, withMmpSession } from "../src/clients/mmp/session";
+import { parsePkiMatch } from "../src/core/certs/existing-files";
+import * as impl from "../src/resources/certs/existing-node-files.provider";
+import { setProviderConfig } from "../src/resources/dynamic/provider-config";
 import { type Issued, TestPki } from "./certs-fixtures";
 import { loopbackSubnet } from "./sim-support/loopback-net";
 

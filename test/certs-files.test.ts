@@ -1,7 +1,7 @@
 import { X509Certificate } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildPkiCsrCommand, subjectValueProblem } from "../components/core/certs/csr-command";
-import { certificateExpiry, expiryWarning } from "../components/core/certs/expiry";
+import { buildPkiCsrCommand, subjectValueProblem } from "../src/core/certs/csr-command";
+import { certificateExpiry, expiryWarning } from "../src/core/certs/expiry";
 import {
   caBundleFileName,
   certFileName,
@@ -11,16 +11,16 @@ import {
   shortHash,
   trustFileName,
   unitTag,
-} from "../components/core/certs/file-names";
-import { planNodeFiles } from "../components/core/certs/node-files";
+} from "../src/core/certs/file-names";
+import { planNodeFiles } from "../src/core/certs/node-files";
 import {
   certificatesToPem,
   isPemText,
   parseCertificate,
   parseCertificates,
   splitPemBlocks,
-} from "../components/core/certs/pem";
-import { clusterTrustBundle } from "../components/core/certs/trust-bundle";
+} from "../src/core/certs/pem";
+import { clusterTrustBundle } from "../src/core/certs/trust-bundle";
 import { ALL_NAMES, DOMAIN, FQDNS, type Issued, TestPki } from "./certs-fixtures";
 
 let pki: TestPki;

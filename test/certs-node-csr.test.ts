@@ -9,7 +9,7 @@ const node = {
   keyText: "",
 };
 
-vi.mock("../components/mmp/session", () => ({
+vi.mock("../src/clients/mmp/session", () => ({
   withMmpSession: async (_target: unknown, fn: (s: unknown) => Promise<unknown>) =>
     fn({
       node: "cb1",
@@ -34,8 +34,8 @@ vi.mock("../components/mmp/session", () => ({
     }),
 }));
 
-import * as impl from "../components/certs/on-node-csr-impl";
-import { setProviderConfig } from "../components/providers/provider-config";
+import * as impl from "../src/resources/certs/node-csr.provider";
+import { setProviderConfig } from "../src/resources/dynamic/provider-config";
 
 let pki: TestPki;
 let leaf: Issued;

@@ -4,10 +4,10 @@ import { join } from "node:path";
 import { inspect } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CertificateMaterial, certificateMaterial } from "../components/certs/certificate-material";
-import { outputRunError } from "../components/certs/output-error";
-import { caBundleFileName, certFileName, keyFileName, trustFileName } from "../components/core/certs/file-names";
-import { certificatesConfigSchema } from "../components/core/certs/schema";
+import { caBundleFileName, certFileName, keyFileName, trustFileName } from "../src/core/certs/file-names";
+import { certificatesConfigSchema } from "../src/core/certs/schema";
+import { type CertificateMaterial, certificateMaterial } from "../src/resources/certs/certificate-material";
+import { outputRunError } from "../src/resources/certs/output-error";
 import { ALL_NAMES, DOMAIN, FQDNS, type Issued, TestPki } from "./certs-fixtures";
 
 /** What the mocked engine saw. */

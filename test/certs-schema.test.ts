@@ -5,7 +5,7 @@ import {
   certificateUnits,
   type ExistingConfig,
   existingFilesOf,
-} from "../components/core/certs/schema";
+} from "../src/core/certs/schema";
 
 const issues = (raw: unknown) => {
   const result = certificatesConfigSchema.safeParse(raw);

@@ -1,10 +1,10 @@
 import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import * as impl from "../components/certs/on-node-csr-impl";
-import { csrPublicKeyDer } from "../components/core/certs/csr-public-key";
-import { withMmpSession } from "../components/mmp/session";
-import { setProviderConfig } from "../components/providers/provider-config";
 import { type SimCluster, startSimCluster } from "../sim";
+import { withMmpSession } from "../src/clients/mmp/session";
+import { csrPublicKeyDer } from "../src/core/certs/csr-public-key";
+import * as impl from "../src/resources/certs/node-csr.provider";
+import { setProviderConfig } from "../src/resources/dynamic/provider-config";
 import { ALL_NAMES, DOMAIN } from "./certs-fixtures";
 import { loopbackSubnet } from "./sim-support/loopback-net";
 

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { applyCluster } from "../components/cluster/apply";
-import { parseCallBridgeList } from "../components/core/parsers/callbridge-list";
-import { parseClusterStatus } from "../components/core/parsers/cluster-status";
-import { withMmpSession } from "../components/mmp/session";
 import { TECHNOTE_LAYOUT } from "../sim";
+import { withMmpSession } from "../src/clients/mmp/session";
+import { parseCallBridgeList } from "../src/core/parsers/callbridge-list";
+import { parseClusterStatus } from "../src/core/parsers/cluster-status";
+import { applyCluster } from "../src/engine/apply";
 import { mutating, type SimLab, startSimLab } from "./support/sim-lab";
 
 /** Nodes where one `xmpp cluster remove` drops only one entry of a duplicated peer. */

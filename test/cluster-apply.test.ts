@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { applyCluster, teardownCluster } from "../components/cluster/apply";
-import { verifyCluster } from "../components/cluster/verify";
-import { withMmpSession } from "../components/mmp/session";
+import { withMmpSession } from "../src/clients/mmp/session";
+import { applyCluster, teardownCluster } from "../src/engine/apply";
+import { verifyCluster } from "../src/engine/verify-cluster";
 import { mutating, type SimLab, startSimLab } from "./support/sim-lab";
 
 let lab: SimLab;

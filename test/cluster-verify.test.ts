@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { applyCluster } from "../components/cluster/apply";
-import { type VerifyRequest, verifyClusterOutcome } from "../components/cluster/verify";
-import type { Finding } from "../components/core/verify";
-import { withMmpSession } from "../components/mmp/session";
-import { verificationFailure } from "../components/providers/cluster-verification-impl";
+import { withMmpSession } from "../src/clients/mmp/session";
+import type { Finding } from "../src/core/verify";
+import { applyCluster } from "../src/engine/apply";
+import { type VerifyRequest, verifyClusterOutcome } from "../src/engine/verify-cluster";
+import { verificationFailure } from "../src/resources/cluster/cluster-verification.provider";
 import { eventually } from "./sim-support/loopback-net";
 import { type SimLab, startSimLab } from "./support/sim-lab";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, configWarnings, parseClusterConfig } from "../components/core/config";
-import { parseStackConfig } from "../components/core/stack-config";
+import { ConfigError, configWarnings, parseClusterConfig } from "../src/core/config";
+import { parseStackConfig } from "../src/core/stack-config";
 
 const node = (i: number) => ({ name: `cb${i}`, address: `10.106.81.${29 + i}`, fqdn: `cb${i}.tptac9.com` });
 const valid = () => ({

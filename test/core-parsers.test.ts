@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { combineFacts } from "../components/core/facts";
-import { parseCallBridgeList } from "../components/core/parsers/callbridge-list";
-import { parseClusterStatus } from "../components/core/parsers/cluster-status";
-import { parsePkiList } from "../components/core/parsers/pki-list";
-import { parseVersion } from "../components/core/parsers/version";
-import { parseXmppStatus } from "../components/core/parsers/xmpp-status";
+import { combineFacts } from "../src/core/facts";
+import { parseCallBridgeList } from "../src/core/parsers/callbridge-list";
+import { parseClusterStatus } from "../src/core/parsers/cluster-status";
+import { parsePkiList } from "../src/core/parsers/pki-list";
+import { parseVersion } from "../src/core/parsers/version";
+import { parseXmppStatus } from "../src/core/parsers/xmpp-status";
 import { blockAfter, germanSeed, lineIndex, spanishSeed } from "./support/seeds";
 
 const seed = germanSeed();

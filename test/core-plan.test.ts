@@ -1,14 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { combineFacts, type NodeFacts } from "../components/core/facts";
-import {
-  type ClusterPlan,
-  describePlan,
-  PlanError,
-  planCluster,
-  planSteps,
-  planTeardown,
-} from "../components/core/plan";
-import { renderStep } from "../components/core/steps";
+import { combineFacts, type NodeFacts } from "../src/core/facts";
+import { type ClusterPlan, describePlan, PlanError, planCluster, planSteps, planTeardown } from "../src/core/plan";
+import { renderStep } from "../src/core/steps";
 import { blankFacts, convergedFacts, convergedLab, LAB, labIntent, NO_CLUSTER, SECRETS } from "./support/facts";
 
 /** Every step in run order as `node: command`. */

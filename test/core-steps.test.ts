@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeStep, type Op, renderStep, type Step, sequences } from "../components/core/steps";
+import { describeStep, type Op, renderStep, type Step, sequences } from "../src/core/steps";
 
 const lines = (steps: Step[]) => steps.map((s) => `${s.node}: ${renderStep(s)}`);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CmsApiError } from "../components/callbridge/api-client";
+import { CmsApiError } from "../src/clients/cms-api/api-client";
 import {
   callBridgeApiFinding,
   callBridgeConnected,
@@ -8,7 +8,7 @@ import {
   unreachableNodeFinding,
   verifyCallBridgeStatus,
   verifyClusterFacts,
-} from "../components/core/verify";
+} from "../src/core/verify";
 import { convergedLab, LAB, SECRETS } from "./support/facts";
 
 const expected = { nodes: LAB, callBridges: ["cb1", "cb2", "cb3"] };
@@ -195,7 +195,7 @@ describe("cluster verification", () => {
 
 describe("Call Bridge status from the CMS API", () => {
   it("reads a nested status element, a flat one, or nothing", async () => {
-    const { xmppStatusFromXml } = await import("../components/callbridge/api-client");
+    const { xmppStatusFromXml } = await import("../src/clients/cms-api/api-client");
     expect(
       xmppStatusFromXml(
         "<status><xmppConnection><status>authentication failure</status><server>127.0.0.1:5223</server></xmppConnection></status>",
@@ -208,7 +208,7 @@ describe("Call Bridge status from the CMS API", () => {
 
 describe("the verification error", () => {
   it("says it failed at once, lasting findings first, then what may still be settling", async () => {
-    const { verificationFailure } = await import("../components/providers/cluster-verification-impl");
+    const { verificationFailure } = await import("../src/resources/cluster/cluster-verification.provider");
     const findings = [
       verifyCallBridgeStatus("cb2", "connecting"),
       verifyCallBridgeStatus("cb3", "authentication failure"),

@@ -3,11 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
-import { type DnsConfigInput, dnsConfigSchema } from "../components/core/dns/schema";
-import type { CloudflareModule } from "../components/dns/cloudflare";
-import { XmppDnsRecords } from "../components/dns/dns-records";
-import type { AwsRoute53Module } from "../components/dns/route53";
-import { zoneFileProviderImpl } from "../components/dns/zonefile-backend";
+import { type DnsConfigInput, dnsConfigSchema } from "../src/core/dns/schema";
+import type { CloudflareModule } from "../src/resources/dns/cloudflare";
+import type { AwsRoute53Module } from "../src/resources/dns/route53";
+import { XmppDnsRecords } from "../src/resources/dns/xmpp-dns-records";
+import { zoneFileProviderImpl } from "../src/resources/dns/zonefile-output.resource";
 
 interface Registered {
   type: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { blastRadius, blastRadiusRefusal } from "../components/core/dns/blast-radius";
-import { type DnsNodeInput, type DnsRecordOptions, xmppRecordSets } from "../components/core/dns/records";
+import { blastRadius, blastRadiusRefusal } from "../src/core/dns/blast-radius";
+import { type DnsNodeInput, type DnsRecordOptions, xmppRecordSets } from "../src/core/dns/records";
 
 const opts: DnsRecordOptions = { ttl: 86400, componentPort: 5223, clientPort: 5222, srv: { priority: 10, weight: 10 } };
 const node = (i: number): DnsNodeInput => ({ name: `cb${i}`, fqdn: `cb${i}.tptac9.com`, address: `127.0.1.${i}` });

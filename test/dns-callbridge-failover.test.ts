@@ -1,9 +1,9 @@
 // The simulated Call Bridges resolve _xmpp-component._tcp through BIND, holding records written by the RFC 2136
 // provider, and fail over to the next SRV target when their XMPP node stops.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DnsNodeInput, xmppRecordSets } from "../components/core/dns/records";
-import * as provider from "../components/dns/rfc2136-provider";
 import { type SimCluster, startSimCluster } from "../sim";
+import { type DnsNodeInput, xmppRecordSets } from "../src/core/dns/records";
+import * as provider from "../src/resources/dns/rfc2136-record-set.provider";
 import { callApi, xmlValue } from "./sim-support/api-client";
 import { eventually, loopbackSubnet, threeNodes } from "./sim-support/loopback-net";
 import { buildXmppCluster, DOMAIN, uploadSharedCertificate } from "./sim-support/xmpp-procedure";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RecordSet } from "../components/core/dns/records";
-import { deleteRecords, replaceRecordSet } from "../components/core/dns/update-message";
-import { applyUpdate, DnsError, queryRecordSet, type Rfc2136Target } from "../components/dns/rfc2136-client";
+import { applyUpdate, DnsError, queryRecordSet, type Rfc2136Target } from "../src/clients/dns/rfc2136-client";
+import type { RecordSet } from "../src/core/dns/records";
+import { deleteRecords, replaceRecordSet } from "../src/core/dns/update-message";
 import { type BindServer, bindSkipReason, digShort, nsupdate, startBind, zoneRecords } from "./support/bind";
 
 const skip = bindSkipReason();

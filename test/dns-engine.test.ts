@@ -2,8 +2,8 @@
 // are the independent checks.
 import type { Stack } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DnsNodeInput, xmppRecordSets } from "../components/core/dns/records";
-import { zoneFileLines } from "../components/core/dns/zonefile";
+import { type DnsNodeInput, xmppRecordSets } from "../src/core/dns/records";
+import { zoneFileLines } from "../src/core/dns/zonefile";
 import { type BindServer, bindSkipReason, digShort, nsupdate, startBind, zoneRecords } from "./support/bind";
 import { dispose, engineOrSkipReason, exportedStateText, testStack } from "./support/engine";
 

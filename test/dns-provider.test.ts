@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Rfc2136RecordSetInputs } from "../components/dns/rfc2136-provider";
-import * as provider from "../components/dns/rfc2136-provider";
+import type { Rfc2136RecordSetInputs } from "../src/resources/dns/rfc2136-record-set.provider";
+import * as provider from "../src/resources/dns/rfc2136-record-set.provider";
 import { type BindServer, bindSkipReason, digShort, nsupdate, startBind } from "./support/bind";
 
 const skip = bindSkipReason();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { describeFailure, RCODES } from "../components/core/dns/rcode";
-import { TSIG_ERRORS } from "../components/core/dns/tsig";
+import { describeFailure, RCODES } from "../src/core/dns/rcode";
+import { TSIG_ERRORS } from "../src/core/dns/tsig";
 
 const ctx = { zone: "tptac9.com", keyName: "cms-xmpp-key", server: "127.0.0.1:5397" };
 

@@ -6,7 +6,7 @@ import {
   type DnsRecordOptions,
   parseSrv,
   xmppRecordSets,
-} from "../components/core/dns/records";
+} from "../src/core/dns/records";
 
 const nodes: DnsNodeInput[] = [
   { name: "cb1", fqdn: "cb1.tptac9.com", address: "127.0.1.1" },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dnsConfigSchema } from "../components/core/dns/schema";
+import { dnsConfigSchema } from "../src/core/dns/schema";
 
 const secret = Buffer.alloc(32, 1).toString("base64");
 const messages = (raw: unknown) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readTsig, sign, type TsigKey, verify } from "../components/core/dns/tsig";
+import { readTsig, sign, type TsigKey, verify } from "../src/core/dns/tsig";
 
 // Captured on the wire (TCP, length prefix removed) between BIND 9.18 and `nsupdate -v -y` / `dig -y`,
 // both signed with this test-only key: an independent implementation of RFC 8945 produced every MAC below.

@@ -1,14 +1,14 @@
 import * as dnsPacket from "dns-packet";
 import { describe, expect, it } from "vitest";
-import type { RecordSet } from "../components/core/dns/records";
+import type { RecordSet } from "../src/core/dns/records";
 import {
   deleteRecords,
   encodeQuery,
   encodeUpdate,
   replaceRecordSet,
   type UpdateRequest,
-} from "../components/core/dns/update-message";
-import { layout, readName } from "../components/core/dns/wire";
+} from "../src/core/dns/update-message";
+import { layout, readName } from "../src/core/dns/wire";
 
 // `nsupdate -v` for: prereq nxrrset SRV; update delete SRV; update add SRV; update add A (TSIG removed, ARCOUNT 0).
 const nsupdateUpdate = Buffer.from(

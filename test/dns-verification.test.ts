@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { xmppRecordSets } from "../components/core/dns/records";
+import { xmppRecordSets } from "../src/core/dns/records";
 import {
   type DnsObservation,
   portProbes,
   probeKey,
   scenario1Report,
   verificationProblems,
-} from "../components/core/dns/verification";
+} from "../src/core/dns/verification";
 
 const nodes = [1, 2, 3].map((i) => ({ name: `cb${i}`, fqdn: `cb${i}.tptac9.com`, address: `127.0.1.${i}` }));
 const expected = xmppRecordSets("tptac9.com", nodes, {

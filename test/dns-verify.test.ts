@@ -1,9 +1,9 @@
 import { createServer, type Server } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { xmppRecordSets } from "../components/core/dns/records";
-import { replaceRecordSet } from "../components/core/dns/update-message";
-import { applyUpdate } from "../components/dns/rfc2136-client";
-import { verifyXmppDns } from "../components/dns/verify";
+import { applyUpdate } from "../src/clients/dns/rfc2136-client";
+import { xmppRecordSets } from "../src/core/dns/records";
+import { replaceRecordSet } from "../src/core/dns/update-message";
+import { verifyXmppDns } from "../src/engine/verify-dns";
 import { type BindServer, bindSkipReason, nsupdate, startBind } from "./support/bind";
 
 const skip = bindSkipReason();

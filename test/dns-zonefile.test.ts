@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { xmppRecordSets } from "../components/core/dns/records";
-import { nsupdateScript, zoneFileLines } from "../components/core/dns/zonefile";
+import { xmppRecordSets } from "../src/core/dns/records";
+import { nsupdateScript, zoneFileLines } from "../src/core/dns/zonefile";
 
 const sets = xmppRecordSets(
   "tptac9.com",

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { cleanOutput, failureLine, redact } from "../components/core/mmp-output";
-import { decideHostKey, sshFingerprint } from "../components/mmp/host-key";
-import { removalProblems } from "../components/providers/xmpp-cluster-impl";
+import { decideHostKey, sshFingerprint } from "../src/clients/mmp/host-key";
+import { cleanOutput, failureLine, redact } from "../src/core/mmp-output";
+import { removalProblems } from "../src/resources/cluster/xmpp-cluster.provider";
 
 describe("MMP output", () => {
   it("strips the echoed command, CRs and ANSI codes", () => {

@@ -50,7 +50,7 @@ beforeAll(async () => {
     "graph",
     false,
   );
-  const program = await import("../index");
+  const program = await import("../src/program/index");
   await new Promise<void>((resolve) => program.leader.apply(() => resolve()));
   await new Promise((r) => setTimeout(r, 500));
 });

@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { withMmpSession } from "../components/mmp/session";
-import { setProviderConfig } from "../components/providers/provider-config";
-import type { XmppClusterInputs } from "../components/providers/xmpp-cluster-impl";
-import * as cluster from "../components/providers/xmpp-cluster-impl";
 import { startSimCluster } from "../sim";
+import { withMmpSession } from "../src/clients/mmp/session";
+import type { XmppClusterInputs } from "../src/resources/cluster/xmpp-cluster.provider";
+import * as cluster from "../src/resources/cluster/xmpp-cluster.provider";
+import { setProviderConfig } from "../src/resources/dynamic/provider-config";
 import { randomLoopbackPrefix } from "./support/loopback";
 import { mutating, type SimLab, startSimLab } from "./support/sim-lab";
 

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { load } from "js-yaml";
 import { describe, expect, it } from "vitest";
-import { parseStackConfig } from "../components/core/stack-config";
+import { parseStackConfig } from "../src/core/stack-config";
 
 function clusterOf(stack: string): unknown {
   const doc = load(readFileSync(join(__dirname, "..", "stacks", `Pulumi.${stack}.yaml`), "utf8")) as {

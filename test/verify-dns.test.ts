@@ -1,8 +1,8 @@
 import { createServer, type Server } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { verifyCluster } from "../components/cluster/verify";
-import { xmppRecordSets } from "../components/core/dns/records";
-import { dnsConfigSchema } from "../components/core/dns/schema";
+import { xmppRecordSets } from "../src/core/dns/records";
+import { dnsConfigSchema } from "../src/core/dns/schema";
+import { verifyCluster } from "../src/engine/verify-cluster";
 import { type BindServer, bindSkipReason, nsupdate, startBind } from "./support/bind";
 import { randomLoopbackPrefix } from "./support/loopback";
 

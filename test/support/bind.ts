@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import type { TsigKey } from "../../components/core/dns/tsig";
+import type { TsigKey } from "../../src/core/dns/tsig";
 
 const SCRIPT = resolve(__dirname, "../../scripts/bind-fixture.sh");
 const TOOLS = ["named", "tsig-keygen", "dig", "nsupdate"];

@@ -4,10 +4,10 @@
  */
 import type { Stack } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { parseCallBridgeList } from "../../components/core/parsers/callbridge-list";
-import { parseClusterStatus } from "../../components/core/parsers/cluster-status";
-import { type MmpTarget, withMmpSession } from "../../components/mmp/session";
 import { type SimBehaviour, type SimCluster, startSimCluster } from "../../sim";
+import { type MmpTarget, withMmpSession } from "../../src/clients/mmp/session";
+import { parseCallBridgeList } from "../../src/core/parsers/callbridge-list";
+import { parseClusterStatus } from "../../src/core/parsers/cluster-status";
 import { clusterStackConfig, SIM_PASSWORD } from "./cluster-stack";
 import { dispose, engineOrSkipReason, exportedStateText, testStack } from "./engine";
 import { randomLoopbackPrefix } from "./loopback";

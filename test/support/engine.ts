@@ -26,7 +26,7 @@
  *
  * - `testStack` runs a Pulumi program directory (a Pulumi.yaml + package.json with `"main": "index.ts"`) that lives
  *   inside this repo, so that `@pulumi/pulumi` and dynamic providers resolve from the repo's node_modules.
- *   Relative imports such as `../../../components/x` work. Stack config files (`Pulumi.<stack>.yaml`) are written
+ *   Relative imports such as `../../../src/resources/x` work. Stack config files (`Pulumi.<stack>.yaml`) are written
  *   next to that program and removed by `dispose`.
  * - `inlineTestStack` runs a `program` function in the test process; its work dir is a fresh dir under `.tmp/`.
  * - Each stack gets its own `file://` backend under `.tmp/engine-tests/` and the passphrase secrets provider

@@ -1,6 +1,6 @@
-import type { NodeFacts } from "../../components/core/facts";
-import type { ClusterStatus } from "../../components/core/parsers/cluster-status";
-import type { ClusterIntent } from "../../components/core/plan";
+import type { NodeFacts } from "../../src/core/facts";
+import type { ClusterStatus } from "../../src/core/parsers/cluster-status";
+import type { ClusterIntent } from "../../src/core/plan";
 
 export const LAB = [
   { name: "cb1", xmppAddress: "10.106.81.30" },

@@ -1,7 +1,7 @@
-import type { ClusterIntent } from "../../components/core/plan";
-import type { MmpTarget } from "../../components/mmp/session";
-import { withMmpSession } from "../../components/mmp/session";
 import { type SimBehaviour, type SimCluster, startSimCluster } from "../../sim";
+import type { MmpTarget } from "../../src/clients/mmp/session";
+import { withMmpSession } from "../../src/clients/mmp/session";
+import type { ClusterIntent } from "../../src/core/plan";
 import { randomLoopbackPrefix } from "./loopback";
 import { issueTestCertificate } from "./pki";
 

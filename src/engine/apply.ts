@@ -1,0 +1,243 @@
+import { MmpError } from "../clients/mmp/errors";
+import type { MmpSession, MmpTarget } from "../clients/mmp/session";
+import type { NodeFacts } from "../core/facts";
+import { parseCallBridgeList } from "../core/parsers/callbridge-list";
+import { parseClusterStatus } from "../core/parsers/cluster-status";
+import { type ClusterIntent, type ClusterPlan, type Phase, planCluster, planTeardown, type Unit } from "../core/plan";
+import { renderStep, type Step } from "../core/steps";
+import { NodeSessions } from "./sessions";
+
+export interface Leaver {
+  name: string;
+  xmppAddress: string;
+  target: MmpTarget;
+}
+
+export interface ClusterOperation {
+  intent: ClusterIntent;
+  targets: MmpTarget[];
+  leavers: Leaver[];
+  /** Nodes that were members at the last apply (stack state). */
+  rememberedMembers?: string[];
+  /** How long a node may take to report LEADER/FOLLOWER after it is (re)activated. */
+  settleTimeoutMs: number;
+  /** Activate (restart, initialize, join) one node at a time. Turning this off is only for measurements. */
+  serializeActivation?: boolean;
+}
+
+export interface ClusterApplyResult {
+  plan: ClusterPlan;
+  secrets: Record<string, string>;
+  facts: Record<string, NodeFacts>;
+  executed: Record<string, string[]>;
+}
+
+/** Opens sessions, gathers facts and plans. Shared by preview (check), refresh (read) and apply. */
+export async function withPlannedCluster<T>(
+  op: ClusterOperation,
+  fn: (sessions: NodeSessions, plan: ClusterPlan, facts: Record<string, NodeFacts>) => Promise<T>,
+): Promise<T> {
+  const sessions = await NodeSessions.open([...op.targets, ...op.leavers.map((l) => l.target)]);
+  try {
+    const desired = op.intent.nodes.map((n) => n.name);
+    const gathered = await sessions.facts([...desired, ...op.leavers.map((l) => l.name)]);
+    const facts: Record<string, NodeFacts> = {};
+    const unreachable: Record<string, string> = {};
+    for (const node of desired) {
+      const g = gathered[node];
+      if (g.reachable) facts[node] = g.facts;
+      else unreachable[node] = g.error;
+    }
+    const leavers = op.leavers.map((l) => {
+      const g = gathered[l.name];
+      return { name: l.name, xmppAddress: l.xmppAddress, facts: g.reachable ? g.facts : undefined };
+    });
+    const plan = planCluster(op.intent, facts, { leavers, rememberedMembers: op.rememberedMembers, unreachable });
+    return await fn(sessions, plan, facts);
+  } finally {
+    sessions.close();
+  }
+}
+
+/** Refuses to change anything while a node that stays in the cluster cannot be read. */
+export function assertReachable(plan: ClusterPlan): void {
+  const nodes = Object.keys(plan.unreachable);
+  if (nodes.length === 0) return;
+  const reasons = nodes.map((n) => `${n}: ${plan.unreachable[n]}`).join("; ");
+  throw new MmpError(
+    nodes.join(", "),
+    "gather facts",
+    `cannot be reached over SSH (${reasons}); nothing was changed on any node`,
+    `bring ${nodes.length > 1 ? "them" : "it"} back and run \`pulumi up\` again, or remove or replace ${nodes.length > 1 ? "them" : "it"} in \`nodes\` (a node that is gone has its peer entry removed on a live member)`,
+  );
+}
+
+async function countEntries(session: MmpSession, peer: string): Promise<number> {
+  const status = parseClusterStatus(await session.run("xmpp cluster status"));
+  return status.peers.filter((p) => `${p.address}:${p.port}` === peer).length;
+}
+
+/** Runs one step. Steps that depend on live state read it just before they act. */
+async function runStep(session: MmpSession, step: Step, secrets: Record<string, string>): Promise<void> {
+  const command = renderStep(step);
+  switch (step.op) {
+    case "addSecret": {
+      const secret = secrets[step.bridge];
+      if (!secret) {
+        throw new MmpError(step.node, command, "no secret is known for this Call Bridge", "run `pulumi up` again");
+      }
+      await session.run(command, { secretAnswers: [secret, secret] });
+      return;
+    }
+    case "addBridge":
+      await session.run(command, { sensitiveOutput: true });
+      return;
+    case "clusterDisable":
+      // A node that leaves while it cannot reach its peers still disables clustering locally (SUCCESS after a
+      // FAILURE line); the member cleanup that follows drops its entry.
+      await session.run(command, { acceptFailureWhen: /^SUCCESS\b/m });
+      return;
+    case "join": {
+      // A member whose membership survived rejoins by itself when XMPP starts; joining it again would fail.
+      const status = parseClusterStatus(await session.run("xmpp cluster status"));
+      if (status.peers.some((p) => p.address === step.founder)) return;
+      await session.run(command);
+      return;
+    }
+    case "removePeer": {
+      // Whether one `xmpp cluster remove` drops every entry of a duplicated peer is not known, so repeat while
+      // the entry is listed, at most once per entry seen.
+      let left = await countEntries(session, step.peer);
+      for (let tries = left; left > 0 && tries > 0; tries--) {
+        await session.run(command);
+        left = await countEntries(session, step.peer);
+      }
+      if (left > 0) {
+        throw new MmpError(
+          step.node,
+          command,
+          `${step.peer} (${step.of}) is still listed ${left} time(s)`,
+          `remove it by hand on ${step.node} (\`xmpp cluster remove ${step.peer}\`), then \`pulumi up\``,
+        );
+      }
+      return;
+    }
+    default:
+      await session.run(command);
+  }
+}
+
+async function readSecrets(session: MmpSession): Promise<Record<string, string>> {
+  const entries = parseCallBridgeList(await session.run("xmpp callbridge list", { sensitiveOutput: true }));
+  return Object.fromEntries(entries.filter((e) => e.secret).map((e) => [e.name, e.secret as string]));
+}
+
+function secretsOf(facts: NodeFacts): Record<string, string> {
+  return Object.fromEntries(facts.callBridges.filter((b) => b.secret).map((b) => [b.name, b.secret as string]));
+}
+
+/** Polls `xmpp cluster status` until the node is a member of a cluster with a leader. */
+export async function waitUntilClustered(session: MmpSession, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = "";
+  for (;;) {
+    last = await session.run("xmpp cluster status");
+    const status = parseClusterStatus(last);
+    if ((status.state === "LEADER" || status.state === "FOLLOWER") && status.leader) return;
+    if (Date.now() > deadline) {
+      throw new MmpError(
+        session.node,
+        "wait for the node to join the cluster",
+        `no leader after ${Math.round(timeoutMs / 1000)} s; last status:\n    ${last.split("\n").join("\n    ")}`,
+        "check that a majority of the XMPP nodes is up and that the cluster trust bundle holds every node's certificate",
+      );
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+interface Executor {
+  sessions: NodeSessions;
+  secrets: Record<string, string>;
+  settleTimeoutMs: number;
+}
+
+async function runUnit(ex: Executor, unit: Unit): Promise<void> {
+  for (const step of unit.steps) {
+    try {
+      await runStep(ex.sessions.get(step.node), step, ex.secrets);
+    } catch (err) {
+      if (!(step.bestEffort && err instanceof MmpError)) throw err;
+    }
+  }
+  if (unit.settle) await waitUntilClustered(ex.sessions.get(unit.node), ex.settleTimeoutMs);
+}
+
+async function runPhase(ex: Executor, phase: Phase, parallel: boolean): Promise<void> {
+  if (!parallel) {
+    for (const unit of phase.units) await runUnit(ex, unit);
+    return;
+  }
+  const results = await Promise.allSettled(phase.units.map((unit) => runUnit(ex, unit)));
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed) throw failed.reason;
+}
+
+/** Runs a plan's phases in order: exactly the steps preview showed, in the order it showed them per node. */
+async function runPlan(ex: Executor, plan: ClusterPlan, serializeActivation: boolean): Promise<void> {
+  for (const phase of plan.phases) {
+    const parallel = phase.mode === "parallel" || (phase.name === "activate" && !serializeActivation);
+    await runPhase(ex, phase, parallel);
+    // The founder generated secrets in this run: the others are given what its list now holds.
+    if (phase.name === "founder" && phase.units.some((u) => u.steps.some((s) => s.op === "addBridge"))) {
+      Object.assign(ex.secrets, await readSecrets(ex.sessions.get(plan.founder)));
+    }
+  }
+}
+
+/** Converges the cluster. Fails before any change when a desired node cannot be read. */
+export async function applyCluster(op: ClusterOperation): Promise<ClusterApplyResult> {
+  return withPlannedCluster(op, async (sessions, plan, facts) => {
+    assertReachable(plan);
+    const secrets: Record<string, string> = {};
+    for (const [bridge, source] of Object.entries(plan.secretSources)) {
+      const secret = secretsOf(facts[source])[bridge];
+      if (secret) secrets[bridge] = secret;
+    }
+    await runPlan({ sessions, secrets, settleTimeoutMs: op.settleTimeoutMs }, plan, op.serializeActivation !== false);
+    const nodes = op.intent.nodes.map((n) => n.name);
+    let after = facts;
+    if (plan.phases.length > 0) {
+      const gathered = await sessions.facts(nodes);
+      after = {};
+      for (const node of nodes) {
+        const g = gathered[node];
+        if (!g.reachable) throw new MmpError(node, "read the result", g.error, "run `pulumi up` again");
+        after[node] = g.facts;
+      }
+    }
+    return { plan, secrets: secretsOf(after[plan.founder]), facts: after, executed: sessions.commands() };
+  });
+}
+
+/** Tears the cluster down: the other nodes leave one at a time, the initializer last. Unreachable nodes are skipped. */
+export async function teardownCluster(
+  nodes: { name: string; xmppAddress: string; target: MmpTarget }[],
+  initializer: string,
+): Promise<Record<string, string[]>> {
+  const sessions = await NodeSessions.open(nodes.map((n) => n.target));
+  try {
+    const gathered = await sessions.facts(nodes.map((n) => n.name));
+    const phase = planTeardown(
+      nodes.map((n) => {
+        const g = gathered[n.name];
+        return { name: n.name, xmppAddress: n.xmppAddress, facts: g.reachable ? g.facts : undefined };
+      }),
+      initializer,
+    );
+    await runPhase({ sessions, secrets: {}, settleTimeoutMs: 0 }, phase, false);
+    return sessions.commands();
+  } finally {
+    sessions.close();
+  }
+}

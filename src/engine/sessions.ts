@@ -1,0 +1,68 @@
+import { NodeDownError } from "../clients/mmp/errors";
+import { type MmpSession, type MmpTarget, openMmpSession } from "../clients/mmp/session";
+import type { GatheredFacts } from "../core/facts";
+import { readFacts } from "./read-facts";
+
+/** One open MMP session per reachable node for the duration of one operation. */
+export class NodeSessions {
+  private constructor(
+    readonly sessions: Map<string, MmpSession>,
+    readonly unreachable: Map<string, string>,
+  ) {}
+
+  /**
+   * Connects to every node in parallel. A node that is down is recorded, not thrown, so callers can decide; a node
+   * that answered but refused us (password, host key) is a configuration error and is thrown as it is.
+   */
+  static async open(targets: MmpTarget[]): Promise<NodeSessions> {
+    const sessions = new Map<string, MmpSession>();
+    const unreachable = new Map<string, string>();
+    const refusals: { index: number; err: Error }[] = [];
+    await Promise.all(
+      targets.map(async (target, index) => {
+        try {
+          sessions.set(target.node, await openMmpSession(target));
+        } catch (err) {
+          if (err instanceof NodeDownError) unreachable.set(target.node, `${err.step}: ${err.detail}`);
+          else refusals.push({ index, err: err as Error });
+        }
+      }),
+    );
+    const all = new NodeSessions(sessions, unreachable);
+    if (refusals.length > 0) {
+      all.close();
+      throw refusals.sort((a, b) => a.index - b.index)[0].err;
+    }
+    return all;
+  }
+
+  get(node: string): MmpSession {
+    const session = this.sessions.get(node);
+    if (!session) throw new Error(this.unreachable.get(node) ?? `[${node}] no MMP session`);
+    return session;
+  }
+
+  async facts(nodes: string[]): Promise<Record<string, GatheredFacts>> {
+    const out: Record<string, GatheredFacts> = {};
+    await Promise.all(
+      nodes.map(async (node) => {
+        const session = this.sessions.get(node);
+        if (!session) {
+          out[node] = { reachable: false, error: this.unreachable.get(node) ?? "not connected" };
+          return;
+        }
+        out[node] = { reachable: true, facts: await readFacts(session) };
+      }),
+    );
+    return out;
+  }
+
+  /** Redacted commands each session ran, per node. */
+  commands(): Record<string, string[]> {
+    return Object.fromEntries([...this.sessions].map(([node, s]) => [node, [...s.commands]]));
+  }
+
+  close(): void {
+    for (const session of this.sessions.values()) session.close();
+  }
+}

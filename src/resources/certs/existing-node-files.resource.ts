@@ -1,0 +1,37 @@
+import * as pulumi from "@pulumi/pulumi";
+import { providerShell } from "../dynamic/provider-shell";
+import type { ExistingNodeFilesInputs } from "./existing-node-files.provider";
+
+/** No `delete`: the files are the admin's, and destroy leaves them where they are. */
+const existingNodeFilesProvider = providerShell("components/providers/existing-node-files-impl", [
+  "check",
+  "diff",
+  "create",
+  "update",
+  "read",
+]);
+
+type Inputs = {
+  [K in keyof ExistingNodeFilesInputs]: pulumi.Input<ExistingNodeFilesInputs[K]>;
+};
+
+/**
+ * Certificate files an admin already put on a node (`certificates.source: existing`), checked over MMP before the
+ * cluster uses them: `pki list` must list each, `pki match` must not report the key and certificate as a mismatch.
+ * Read-only on the node; refresh checks again.
+ */
+export class ExistingNodeFiles extends pulumi.dynamic.Resource {
+  declare readonly keyMatch: pulumi.Output<"match" | "unchecked">;
+  declare readonly notAfter: pulumi.Output<string>;
+
+  constructor(name: string, args: Inputs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      existingNodeFilesProvider,
+      name,
+      { ...args, keyMatch: undefined, notAfter: undefined },
+      opts,
+      "cms",
+      "ExistingNodeFiles",
+    );
+  }
+}

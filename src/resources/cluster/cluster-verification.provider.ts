@@ -1,0 +1,75 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { formatFindings } from "../../core/verify";
+import { type VerifyOutcome, type VerifyRequest, verifyClusterOutcome } from "../../engine/verify-cluster";
+import { type BridgeApiInput, cmsApiTarget } from "../dynamic/api-target";
+import { type MmpTargetInput, mmpTarget } from "../dynamic/mmp-target";
+
+export interface ClusterVerificationInputs {
+  nodes: { name: string; xmppAddress: string; mmp: MmpTargetInput }[];
+  callBridges: string[];
+  bridgeApis: BridgeApiInput[];
+  timeoutSeconds: number;
+  /** Changes whenever anything verified may have changed, so verification runs after every real change. */
+  revision: string;
+  dns?: VerifyRequest["dns"];
+}
+
+export interface ClusterVerificationOutputs extends ClusterVerificationInputs {
+  findings: string[];
+}
+
+async function run(inputs: ClusterVerificationInputs, timeoutMs: number): Promise<VerifyOutcome> {
+  return verifyClusterOutcome({
+    expected: { nodes: inputs.nodes, callBridges: inputs.callBridges },
+    targets: inputs.nodes.map((n) => mmpTarget(n.mmp)),
+    bridges: inputs.bridgeApis.map((b) => cmsApiTarget(b, 15_000)),
+    timeoutMs,
+    dns: inputs.dns,
+  });
+}
+
+/** Why verification failed: at once (lasting findings first, then what may still be settling) or after the timeout. */
+export function verificationFailure(outcome: VerifyOutcome, timeoutSeconds: number): string {
+  const footer = "The cluster state is saved; fix the cause and run `pulumi up` again.";
+  if (!outcome.failedFast) {
+    return `verification failed after the ${timeoutSeconds} s timeout:\n${formatFindings(outcome.findings)}\n${footer}`;
+  }
+  const lasting = outcome.findings.filter((f) => !f.transient);
+  const settling = outcome.findings.filter((f) => f.transient);
+  const seconds = Math.round(outcome.elapsedMs / 100) / 10;
+  return [
+    `verification failed at once: these findings do not heal by waiting (seen on two looks in a row, ${seconds} s into the ${timeoutSeconds} s timeout):`,
+    formatFindings(lasting),
+    ...(settling.length > 0 ? ["Also seen, and possibly still settling:", formatFindings(settling)] : []),
+    footer,
+  ].join("\n");
+}
+
+async function verifyOrThrow(inputs: ClusterVerificationInputs): Promise<ClusterVerificationOutputs> {
+  const outcome = await run(inputs, inputs.timeoutSeconds * 1000);
+  if (outcome.findings.length > 0) throw new Error(verificationFailure(outcome, inputs.timeoutSeconds));
+  return { ...inputs, findings: [] };
+}
+
+export async function diff(_id: string, olds: ClusterVerificationOutputs, news: ClusterVerificationInputs) {
+  const { findings, ...oldInputs } = olds;
+  const result: pulumi.dynamic.DiffResult = {
+    changes: JSON.stringify(oldInputs) !== JSON.stringify(news) || (findings ?? []).length > 0,
+  };
+  return result;
+}
+
+export async function create(inputs: ClusterVerificationInputs): Promise<pulumi.dynamic.CreateResult> {
+  return { id: "xmpp-cluster-verification", outs: await verifyOrThrow(inputs) };
+}
+
+export async function update(_id: string, _olds: ClusterVerificationOutputs, news: ClusterVerificationInputs) {
+  const result: pulumi.dynamic.UpdateResult = { outs: await verifyOrThrow(news) };
+  return result;
+}
+
+/** Refresh: one look, no waiting; problems are recorded so the next `up` verifies (and reports) again. */
+export async function read(id: string, props: ClusterVerificationOutputs): Promise<pulumi.dynamic.ReadResult> {
+  const { findings } = await run(props, 0);
+  return { id, props: { ...props, findings: findings.map((f) => `[${f.scenario}] ${f.subject} ${f.problem}`) } };
+}

@@ -1,0 +1,228 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { isClustered, publicFacts } from "../../core/facts";
+import { type ClusterIntent, describePlan } from "../../core/plan";
+import { applyCluster, type ClusterOperation, teardownCluster, withPlannedCluster } from "../../engine/apply";
+import { type MmpTargetInput, mmpTarget } from "../dynamic/mmp-target";
+
+export interface ClusterNodeInput {
+  name: string;
+  xmppAddress: string;
+  mmp: MmpTargetInput;
+  keyFile: string;
+  certFile: string;
+  bundleFile?: string;
+  trustBundle: string;
+}
+
+export interface XmppClusterInputs {
+  domain: string;
+  initializer: string;
+  listen: string[];
+  callBridges: string[];
+  nodes: ClusterNodeInput[];
+  confirmNodeRemoval: boolean;
+  retainOnDelete: boolean;
+  settleSeconds: number;
+  /** See ClusterIntent.restartAfterTrustChange. Absent in stacks made before it existed: true. */
+  restartAfterTrustChange?: boolean;
+  /** Set by check: the MMP commands `up` would run, per node (no secrets). Empty when converged. */
+  plan?: Record<string, string[]>;
+}
+
+export interface XmppClusterOutputs extends XmppClusterInputs {
+  leader: string;
+  nodeStates: Record<string, ReturnType<typeof publicFacts>>;
+  secrets: Record<string, string>;
+  /**
+   * Nodes that were cluster members after the last apply. Refresh never drops a name, so a member stopped by hand
+   * is started again rather than re-joined, even where `xmpp` and `xmpp cluster status` do not show membership.
+   */
+  members?: string[];
+  /** What the last apply left undone on purpose (e.g. a removed node that was unreachable, so not reset). */
+  notices?: string[];
+}
+
+/**
+ * The value the Pulumi engine passes to a dynamic provider for an input that is not known yet (during preview,
+ * e.g. a certificate file name that depends on a certificate still to be issued).
+ */
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+function intentOf(inputs: XmppClusterInputs): ClusterIntent {
+  return {
+    domain: inputs.domain,
+    restartAfterTrustChange: inputs.restartAfterTrustChange ?? true,
+    initializer: inputs.initializer,
+    callBridges: inputs.callBridges,
+    nodes: inputs.nodes.map((n) => ({
+      name: n.name,
+      xmppAddress: n.xmppAddress,
+      listen: inputs.listen,
+      certs: { keyFile: n.keyFile, certFile: n.certFile, bundleFile: n.bundleFile },
+      trustBundle: n.trustBundle,
+    })),
+  };
+}
+
+const LIVE_STATES = new Set(["LEADER", "FOLLOWER"]);
+
+/** Members recorded in state; stacks made before `members` existed fall back to the last node states. */
+function rememberedMembers(olds: Partial<XmppClusterOutputs> | undefined): string[] {
+  if (!olds) return [];
+  if (Array.isArray(olds.members)) return olds.members;
+  return Object.entries(olds.nodeStates ?? {})
+    .filter(([, s]) => LIVE_STATES.has(s.clusterState))
+    .map(([node]) => node);
+}
+
+function operation(news: XmppClusterInputs, olds?: Partial<XmppClusterOutputs>): ClusterOperation {
+  const staying = new Set(news.nodes.map((n) => n.name));
+  const leavers = (olds?.nodes ?? []).filter((n) => !staying.has(n.name));
+  return {
+    intent: intentOf(news),
+    targets: news.nodes.map((n) => mmpTarget(n.mmp)),
+    leavers: leavers.map((n) => ({ name: n.name, xmppAddress: n.xmppAddress, target: mmpTarget(n.mmp) })),
+    rememberedMembers: rememberedMembers(olds),
+    settleTimeoutMs: news.settleSeconds * 1000,
+  };
+}
+
+function hasUnknown(value: unknown): boolean {
+  return JSON.stringify(value).includes(UNKNOWN);
+}
+
+/** Guards against changes that would take the cluster down: these need `confirmNodeRemoval: true`. */
+export function removalProblems(olds: Partial<XmppClusterOutputs>, news: XmppClusterInputs): string[] {
+  if (news.confirmNodeRemoval || !olds.nodes) return [];
+  const problems: string[] = [];
+  const staying = new Set(news.nodes.map((n) => n.name));
+  const leaving = olds.nodes.filter((n) => !staying.has(n.name));
+  if (leaving.length > 1) {
+    problems.push(
+      `this change removes ${leaving.length} nodes (${leaving.map((n) => n.name).join(", ")}) at once; remove one per \`pulumi up\`, or set confirmNodeRemoval: true`,
+    );
+  }
+  const leader = leaving.find((n) => olds.leader?.startsWith(`${n.xmppAddress}:`));
+  if (leader && leaving.length === 1) {
+    problems.push(
+      `this change removes ${leader.name}, the current XMPP leader; set confirmNodeRemoval: true to proceed`,
+    );
+  }
+  if (olds.domain && olds.domain !== news.domain) {
+    problems.push(
+      `changing the domain from ${olds.domain} to ${news.domain} rebuilds the cluster (every node leaves and is reset, new Call Bridge secrets); set confirmNodeRemoval: true to proceed`,
+    );
+  }
+  return problems;
+}
+
+/** Preview names for certificate files not made yet (a new CSR or certificate), so the plan can still be shown. */
+const PENDING_FILES = {
+  keyFile: "<new key file>",
+  certFile: "<new certificate file>",
+  bundleFile: "<new CA bundle file>",
+  trustBundle: "<new trust bundle file>",
+} as const;
+
+function withPendingFiles(news: XmppClusterInputs): XmppClusterInputs {
+  if (!Array.isArray(news.nodes)) return news;
+  const nodes = news.nodes.map((n) => {
+    const copy = { ...n };
+    for (const [field, label] of Object.entries(PENDING_FILES) as [keyof typeof PENDING_FILES, string][]) {
+      if (copy[field] === UNKNOWN) copy[field] = label;
+    }
+    return copy;
+  });
+  return { ...news, nodes };
+}
+
+async function previewPlan(
+  input: XmppClusterInputs,
+  olds?: Partial<XmppClusterOutputs>,
+): Promise<Record<string, string[]>> {
+  const news = withPendingFiles(input);
+  if (hasUnknown(news)) {
+    const names = Array.isArray(news.nodes) ? news.nodes.map((n) => n.name) : ["(all nodes)"];
+    return Object.fromEntries(names.map((name) => [name, ["(planned once the certificate files are known)"]]));
+  }
+  return withPlannedCluster(operation(news, olds), async (_sessions, plan) => describePlan(plan));
+}
+
+export async function check(
+  olds: Partial<XmppClusterOutputs>,
+  news: XmppClusterInputs,
+): Promise<pulumi.dynamic.CheckResult<XmppClusterInputs>> {
+  const problems = removalProblems(olds, news);
+  if (problems.length > 0) return { failures: problems.map((reason) => ({ property: "nodes", reason })) };
+  const replacing = olds.domain !== undefined && olds.domain !== news.domain;
+  const plan = await previewPlan(news, replacing ? undefined : olds);
+  return { inputs: { ...news, plan } };
+}
+
+const COMPARED: (keyof XmppClusterInputs)[] = ["initializer", "listen", "callBridges", "nodes", "retainOnDelete"];
+
+export async function diff(
+  _id: string,
+  olds: XmppClusterOutputs,
+  news: XmppClusterInputs,
+): Promise<pulumi.dynamic.DiffResult> {
+  if (olds.domain !== news.domain) return { changes: true, replaces: ["domain"], deleteBeforeReplace: true };
+  const changed = COMPARED.filter((key) => JSON.stringify(olds[key]) !== JSON.stringify(news[key]));
+  const pending = Object.keys(news.plan ?? {}).length > 0;
+  return { changes: changed.length > 0 || pending };
+}
+
+function outputsOf(inputs: XmppClusterInputs, result: Awaited<ReturnType<typeof applyCluster>>): XmppClusterOutputs {
+  const states = Object.fromEntries(Object.entries(result.facts).map(([node, f]) => [node, publicFacts(f)]));
+  const leader = Object.values(result.facts).find((f) => f.cluster.leader)?.cluster.leader ?? "";
+  const members = Object.entries(result.facts)
+    .filter(([, f]) => isClustered(f))
+    .map(([node]) => node);
+  return {
+    ...inputs,
+    plan: {},
+    leader,
+    nodeStates: states,
+    secrets: result.secrets,
+    members,
+    notices: result.plan.notices,
+  };
+}
+
+export async function create(inputs: XmppClusterInputs): Promise<pulumi.dynamic.CreateResult<XmppClusterOutputs>> {
+  const result = await applyCluster(operation(inputs));
+  return { id: `xmpp-cluster-${inputs.domain}`, outs: outputsOf(inputs, result) };
+}
+
+export async function update(
+  _id: string,
+  olds: XmppClusterOutputs,
+  news: XmppClusterInputs,
+): Promise<pulumi.dynamic.UpdateResult<XmppClusterOutputs>> {
+  const result = await applyCluster(operation(news, olds));
+  return { outs: outputsOf(news, result) };
+}
+
+export async function remove(_id: string, props: XmppClusterOutputs): Promise<void> {
+  if (props.retainOnDelete) return;
+  await teardownCluster(
+    props.nodes.map((n) => ({ name: n.name, xmppAddress: n.xmppAddress, target: mmpTarget(n.mmp) })),
+    props.initializer,
+  );
+}
+
+/** Refresh: reads the nodes and records drift as the plan the next `up` would run. Changes nothing. */
+export async function read(
+  id: string,
+  props: XmppClusterOutputs,
+): Promise<pulumi.dynamic.ReadResult<XmppClusterOutputs>> {
+  return withPlannedCluster(operation(props, props), async (_sessions, plan, facts) => {
+    const nodeStates = { ...props.nodeStates };
+    for (const [node, f] of Object.entries(facts)) nodeStates[node] = publicFacts(f);
+    const leader = Object.values(facts).find((f) => f.cluster.leader)?.cluster.leader ?? "";
+    const members = [
+      ...new Set([...rememberedMembers(props), ...Object.keys(facts).filter((n) => isClustered(facts[n]))]),
+    ];
+    return { id, props: { ...props, plan: describePlan(plan), leader, nodeStates, members } };
+  });
+}

@@ -1,0 +1,84 @@
+import * as pulumi from "@pulumi/pulumi";
+import { type DnsNodeInput, type RecordSet, xmppRecordSets } from "../../core/dns/records";
+import type { DnsConfig } from "../../core/dns/schema";
+import { zoneFileLines } from "../../core/dns/zonefile";
+import { BlastRadiusGuard } from "./blast-radius-guard.resource";
+import { cloudflareRecords } from "./cloudflare";
+import { Rfc2136RecordSet } from "./rfc2136-record-set.resource";
+import { route53RecordSets } from "./route53";
+import { ZoneFileOutput } from "./zonefile-output.resource";
+
+export interface XmppDnsRecordsArgs {
+  /** The XMPP domain, e.g. tptac9.com: the SRV records are `_xmpp-component._tcp.<domain>` and `_xmpp-client._tcp.<domain>`. */
+  domain: string;
+  /** One entry per XMPP node; each becomes one target in each SRV set and one A or AAAA record. */
+  nodes: DnsNodeInput[];
+  /** The parsed `dns` section of the stack config (`dnsConfigSchema`). */
+  dns: DnsConfig;
+}
+
+/**
+ * The XMPP cluster's SRV and A/AAAA records, built from the node list and kept by the configured backend:
+ * RFC 2136 + TSIG (one resource per RRset), Route 53, Cloudflare, zone-file output, or none.
+ */
+export class XmppDnsRecords extends pulumi.ComponentResource {
+  /** The wanted records, in canonical order (also for `verifyXmppDns`). */
+  readonly recordSets: RecordSet[];
+  /** The records as zone-file lines. */
+  readonly zoneFileLines: pulumi.Output<string[]>;
+  /** The backend's resources (none for backend "none"); depend on them to act only once DNS is written. */
+  readonly resources: pulumi.CustomResource[] = [];
+
+  constructor(name: string, args: XmppDnsRecordsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("cms:dns:XmppDnsRecords", name, {}, opts);
+    const { dns } = args;
+    this.recordSets = xmppRecordSets(args.domain, args.nodes, dns);
+    this.zoneFileLines = pulumi.output(zoneFileLines(this.recordSets));
+
+    if (dns.backend !== "none") {
+      const guard = new BlastRadiusGuard(
+        `${name}-guard`,
+        { recordSets: this.recordSets, allowLargeChanges: dns.allowLargeChanges },
+        { parent: this },
+      );
+      const childOpts: pulumi.CustomResourceOptions = { parent: this, dependsOn: [guard] };
+      switch (dns.backend) {
+        case "rfc2136":
+          this.resources = this.recordSets.map(
+            (set) =>
+              new Rfc2136RecordSet(
+                `${name}-${set.name}-${set.type}`,
+                {
+                  server: dns.server,
+                  zone: dns.zone,
+                  keyName: dns.tsig.name,
+                  algorithm: dns.tsig.algorithm,
+                  tsigSecret: pulumi.secret(dns.tsig.secret),
+                  timeoutSeconds: dns.timeoutSeconds,
+                  adoptExisting: dns.adoptExisting,
+                  ...set,
+                },
+                childOpts,
+              ),
+          );
+          break;
+        case "route53":
+          this.resources = route53RecordSets(name, this.recordSets, dns, childOpts);
+          break;
+        case "cloudflare":
+          this.resources = cloudflareRecords(name, this.recordSets, dns, childOpts);
+          break;
+        case "zonefile":
+          this.resources = [
+            new ZoneFileOutput(
+              `${name}-zonefile`,
+              { directory: dns.directory, zone: dns.zone, server: dns.server, recordSets: this.recordSets },
+              childOpts,
+            ),
+          ];
+          break;
+      }
+    }
+    this.registerOutputs({ zoneFileLines: this.zoneFileLines });
+  }
+}

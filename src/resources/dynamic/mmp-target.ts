@@ -1,0 +1,27 @@
+import type { MmpTarget } from "../../clients/mmp/session";
+import { requireSecretConfig } from "./provider-config";
+
+/** How a provider reaches a node's MMP; the password is named by config key, never carried in inputs or state. */
+export interface MmpTargetInput {
+  node: string;
+  host: string;
+  port: number;
+  username: string;
+  passwordKey: string;
+  hostKeyFingerprint?: string;
+  trustOnFirstUse: boolean;
+  timeoutSeconds: number;
+}
+
+export function mmpTarget(input: MmpTargetInput): MmpTarget {
+  return {
+    node: input.node,
+    host: input.host,
+    port: input.port,
+    username: input.username,
+    password: requireSecretConfig(input.passwordKey, "MMP (SSH) password"),
+    hostKeyFingerprint: input.hostKeyFingerprint,
+    trustOnFirstUse: input.trustOnFirstUse,
+    timeoutMs: input.timeoutSeconds * 1000,
+  };
+}
