@@ -7,7 +7,7 @@ import { type DnsConfigInput, dnsConfigSchema } from "../src/core/dns/schema";
 import type { CloudflareModule } from "../src/resources/dns/cloudflare";
 import type { AwsRoute53Module } from "../src/resources/dns/route53";
 import { XmppDnsRecords } from "../src/resources/dns/xmpp-dns-records";
-import { zoneFileProviderImpl } from "../src/resources/dns/zonefile-output.resource";
+import { provider as zoneFileProvider } from "../src/resources/dns/zonefile-output.provider";
 
 interface Registered {
   type: string;
@@ -188,13 +188,13 @@ describe("zone-file backend", () => {
       dns: dnsConfigSchema.parse({ backend: "none" }),
     }).recordSets;
     const inputs = { directory: dir, zone: "tptac9.com", recordSets };
-    await zoneFileProviderImpl.create(inputs);
+    await zoneFileProvider.create(inputs);
     expect(readdirSync(dir).sort()).toEqual(["tptac9.com.xmpp.nsupdate", "tptac9.com.xmpp.zone"]);
     expect(readFileSync(join(dir, "tptac9.com.xmpp.zone"), "utf8")).toContain(
       "_xmpp-component._tcp.tptac9.com. 86400 IN SRV 10 10 5223 cb3.tptac9.com.\n",
     );
     expect(readFileSync(join(dir, "tptac9.com.xmpp.nsupdate"), "utf8")).toMatch(/nsupdate -g[\s\S]*^send$/m);
-    await zoneFileProviderImpl.delete("id", inputs);
+    await zoneFileProvider.delete("id", inputs);
     expect(readdirSync(dir)).toEqual(["tptac9.com.xmpp.remove.nsupdate"]);
     expect(readFileSync(join(dir, "tptac9.com.xmpp.remove.nsupdate"), "utf8")).toContain(
       "update delete cb1.tptac9.com. A 127.0.1.1\n",

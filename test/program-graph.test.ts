@@ -98,10 +98,11 @@ describe("the main program's resource graph", () => {
     expect(cert?.inputs.content).toMatch(/^-----BEGIN CERTIFICATE-----/);
   });
 
-  it("serializes each dynamic provider as a thin shell that loads its implementation by relative path", () => {
+  it("serializes each dynamic provider as a thin shell that requires the compiled package by name", () => {
     const provider = String(ofType("pulumi-nodejs:dynamic/cms:XmppCluster")[0].inputs.__provider);
-    expect(provider).toContain("components/providers/xmpp-cluster-impl");
-    expect(provider).not.toContain("/work/");
-    expect(provider.length).toBeLessThan(20_000);
+    expect(provider).toContain('"cms-xmpp-resiliency/providers/cluster/xmpp-cluster"');
+    for (const forbidden of ["ts-node", "process.cwd", "/work/", "components/"])
+      expect(provider).not.toContain(forbidden);
+    expect(provider.length).toBeLessThan(5_000);
   });
 });

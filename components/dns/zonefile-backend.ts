@@ -1,2 +1,2 @@
 // State contract: resources created before the src/ layout store this path in their `__provider`. Keep it.
-export { zoneFileProviderImpl } from "../../src/resources/dns/zonefile-output.resource";
+export { provider as zoneFileProviderImpl } from "../../src/resources/dns/zonefile-output.provider";

@@ -114,8 +114,9 @@ export const clusterConfigSchema = z
   });
 
 export type ClusterConfig = z.infer<typeof clusterConfigSchema>;
+/** The cluster as written: defaults left out. */
+export type ClusterConfigInput = z.input<typeof clusterConfigSchema>;
 export type NodeConfig = z.infer<typeof nodeSchema>;
-export type CallBridgeConfig = z.infer<typeof callBridgeSchema>;
 
 /** Thrown for invalid stack config; lists every problem with the field it concerns. */
 export class ConfigError extends Error {

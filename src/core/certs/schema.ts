@@ -153,43 +153,47 @@ const existingSchema = z.strictObject({
 /** The fields every node needs from `source: existing`, after its overrides. */
 export const EXISTING_REQUIRED = ["keyFile", "certFile", "trustBundle"] as const;
 
-export const certificatesConfigSchema = z.preprocess(
-  (raw) => {
-    if (raw === undefined || raw === null) return { source: "onNodeCsr" };
-    if (typeof raw === "object" && !Array.isArray(raw) && !("source" in raw)) return { source: "onNodeCsr", ...raw };
-    return raw;
-  },
-  z
-    .discriminatedUnion("source", [onNodeCsrSchema, offNodeSchema, byoSchema, existingSchema], {
-      error: (issue) =>
-        typeof issue.input === "object"
-          ? 'must be "onNodeCsr" (the default), "offNode", "byo" or "existing"'
-          : "must be a mapping such as { source: onNodeCsr, shared: false }",
-    })
-    .superRefine((cfg, ctx) => {
-      if (cfg.source === "existing") {
-        const overridden = (field: string) =>
-          Object.values(cfg.nodes).some((n) => (n as Record<string, unknown>)[field] !== undefined);
-        for (const field of EXISTING_REQUIRED) {
-          if (cfg[field] === undefined && !overridden(field)) {
-            ctx.addIssue({ code: "custom", path: [field], message: "missing" });
-          }
+const certificatesUnion = z
+  .discriminatedUnion("source", [onNodeCsrSchema, offNodeSchema, byoSchema, existingSchema], {
+    error: (issue) =>
+      typeof issue.input === "object"
+        ? 'must be "onNodeCsr" (the default), "offNode", "byo" or "existing"'
+        : "must be a mapping such as { source: onNodeCsr, shared: false }",
+  })
+  .superRefine((cfg, ctx) => {
+    if (cfg.source === "existing") {
+      const overridden = (field: string) =>
+        Object.values(cfg.nodes).some((n) => (n as Record<string, unknown>)[field] !== undefined);
+      for (const field of EXISTING_REQUIRED) {
+        if (cfg[field] === undefined && !overridden(field)) {
+          ctx.addIssue({ code: "custom", path: [field], message: "missing" });
         }
-        return;
       }
-      if (cfg.source === "byo") {
-        checkUnitKeys(ctx, cfg.shared, Object.keys(cfg.certs), ["certs"]);
-        return;
-      }
-      if (cfg.earlyRenewalDays >= cfg.validityDays) {
-        ctx.addIssue({ code: "custom", path: ["earlyRenewalDays"], message: "must be less than validityDays" });
-      }
-      if (cfg.ca.type === "external")
-        checkUnitKeys(ctx, cfg.shared, Object.keys(cfg.ca.signedCerts), ["ca", "signedCerts"]);
-    }),
-);
+      return;
+    }
+    if (cfg.source === "byo") {
+      checkUnitKeys(ctx, cfg.shared, Object.keys(cfg.certs), ["certs"]);
+      return;
+    }
+    if (cfg.earlyRenewalDays >= cfg.validityDays) {
+      ctx.addIssue({ code: "custom", path: ["earlyRenewalDays"], message: "must be less than validityDays" });
+    }
+    if (cfg.ca.type === "external")
+      checkUnitKeys(ctx, cfg.shared, Object.keys(cfg.ca.signedCerts), ["ca", "signedCerts"]);
+  });
+
+/** `source` defaults to onNodeCsr, also when the whole section is left out. */
+export const certificatesConfigSchema = z.preprocess((raw) => {
+  if (raw === undefined || raw === null) return { source: "onNodeCsr" };
+  if (typeof raw === "object" && !Array.isArray(raw) && !("source" in raw)) return { source: "onNodeCsr", ...raw };
+  return raw;
+}, certificatesUnion);
 
 export type CertificatesConfig = z.infer<typeof certificatesConfigSchema>;
+/** The section as written: any source, or onNodeCsr options without `source`. */
+export type CertificatesConfigInput =
+  | z.input<typeof certificatesUnion>
+  | Omit<z.input<typeof onNodeCsrSchema>, "source">;
 export type OnNodeCsrConfig = z.infer<typeof onNodeCsrSchema>;
 export type ByoConfig = z.infer<typeof byoSchema>;
 export type CaConfig = OnNodeCsrConfig["ca"];

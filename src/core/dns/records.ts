@@ -130,11 +130,6 @@ export function compareRecordSets(a: RecordSet, b: RecordSet): number {
   return compareText(a.name, b.name) || compareText(a.type, b.type);
 }
 
-/** `name/TYPE`, the identity of an RRset. */
-export function recordSetKey(set: Pick<RecordSet, "name" | "type">): string {
-  return `${canonicalName(set.name)}/${set.type}`;
-}
-
 /**
  * The SRV and address records for an XMPP cluster, in canonical order. Every SRV set is built by mapping over the
  * node list, so each node is a target exactly once; duplicate or unknown nodes are rejected rather than repaired.

@@ -97,4 +97,3 @@ export type DnsConfigInput = z.input<typeof dnsConfigSchema>;
 export type Rfc2136Config = z.infer<typeof rfc2136Schema>;
 export type Route53Config = z.infer<typeof route53Schema>;
 export type CloudflareConfig = z.infer<typeof cloudflareSchema>;
-export type ZonefileConfig = z.infer<typeof zonefileSchema>;

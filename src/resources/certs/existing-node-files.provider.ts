@@ -14,6 +14,7 @@ import { splitPemBlocks } from "../../core/certs/pem";
 import { type ExistingNodeFileNames, existingFileNameProblem } from "../../core/certs/schema";
 import { parsePkiList } from "../../core/parsers/pki-list";
 import { type MmpTargetInput, mmpTarget } from "../dynamic/mmp-target";
+import type { DynamicProvider } from "../dynamic/provider-shell";
 
 export interface ExistingNodeFilesInputs extends ExistingNodeFileNames {
   mmp: MmpTargetInput;
@@ -115,3 +116,9 @@ export async function read(
   const inputs = { mmp, keyFile, certFile, ...(bundleFile ? { bundleFile } : {}), trustBundle, fields };
   return { id, props: await unlessNodeDown(() => verify(inputs), props) };
 }
+
+/** The dynamic provider behind `existing-node-files.resource.ts`. */
+export const provider = { check, diff, create, update, read } satisfies DynamicProvider<
+  ExistingNodeFilesInputs,
+  ExistingNodeFilesOutputs
+>;

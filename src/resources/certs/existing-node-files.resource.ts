@@ -1,15 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import { providerShell } from "../dynamic/provider-shell";
-import type { ExistingNodeFilesInputs } from "./existing-node-files.provider";
+import { dynamicProvider } from "../dynamic/provider-shell";
+import { type ExistingNodeFilesInputs, provider } from "./existing-node-files.provider";
 
 /** No `delete`: the files are the admin's, and destroy leaves them where they are. */
-const existingNodeFilesProvider = providerShell("components/providers/existing-node-files-impl", [
-  "check",
-  "diff",
-  "create",
-  "update",
-  "read",
-]);
+const existingNodeFilesProvider = dynamicProvider("certs/existing-node-files", provider);
 
 type Inputs = {
   [K in keyof ExistingNodeFilesInputs]: pulumi.Input<ExistingNodeFilesInputs[K]>;

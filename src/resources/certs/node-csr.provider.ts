@@ -7,6 +7,7 @@ import { csrPublicKeyDer } from "../../core/certs/csr-public-key";
 import { csrBaseName } from "../../core/certs/file-names";
 import { coversNames } from "../../core/certs/names";
 import { type MmpTargetInput, mmpTarget } from "../dynamic/mmp-target";
+import type { DynamicProvider } from "../dynamic/provider-shell";
 
 export interface NodeCsrInputs {
   /** The node that runs `pki csr` and keeps the key. */
@@ -142,3 +143,9 @@ export async function remove(_id: string, props: NodeCsrOutputs): Promise<void> 
     undefined,
   );
 }
+
+/** The dynamic provider behind `node-csr.resource.ts`. */
+export const provider = { check, diff, create, update, delete: remove, read } satisfies DynamicProvider<
+  NodeCsrInputs,
+  NodeCsrOutputs
+>;

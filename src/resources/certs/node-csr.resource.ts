@@ -1,15 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { providerShell } from "../dynamic/provider-shell";
-import type { NodeCsrInputs } from "./node-csr.provider";
+import { dynamicProvider } from "../dynamic/provider-shell";
+import { type NodeCsrInputs, provider } from "./node-csr.provider";
 
-const nodeCsrProvider = providerShell("components/certs/on-node-csr-impl", [
-  "check",
-  "diff",
-  "create",
-  "update",
-  "delete",
-  "read",
-]);
+const nodeCsrProvider = dynamicProvider("certs/node-csr", provider);
 
 type Inputs = { [K in keyof NodeCsrInputs]: pulumi.Input<NodeCsrInputs[K]> };
 

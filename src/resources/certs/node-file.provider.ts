@@ -4,6 +4,7 @@ import { MmpError, unlessNodeDown } from "../../clients/mmp/errors";
 import { withMmpSession } from "../../clients/mmp/session";
 import { parsePkiList } from "../../core/parsers/pki-list";
 import { type MmpTargetInput, mmpTarget } from "../dynamic/mmp-target";
+import type { DynamicProvider } from "../dynamic/provider-shell";
 
 export interface NodeFileInputs {
   mmp: MmpTargetInput;
@@ -78,3 +79,9 @@ export async function read(id: string, props: NodeFileOutputs): Promise<pulumi.d
   );
   return present ? { id, props } : {};
 }
+
+/** The dynamic provider behind `node-file.resource.ts`. */
+export const provider = { diff, create, update, delete: remove, read } satisfies DynamicProvider<
+  NodeFileInputs,
+  NodeFileOutputs
+>;

@@ -1,16 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
-import { providerShell } from "../dynamic/provider-shell";
-import type { NodeFileInputs } from "./node-file.provider";
+import type { MmpTargetInput } from "../dynamic/mmp-target";
+import { dynamicProvider } from "../dynamic/provider-shell";
+import type { CertificateUpload } from "./certificate-material";
+import { type NodeFileInputs, provider } from "./node-file.provider";
 
-const nodeFileProvider = providerShell("components/providers/node-file-impl", [
-  "diff",
-  "create",
-  "update",
-  "delete",
-  "read",
-]);
+const nodeFileProvider = dynamicProvider("certs/node-file", provider);
 
 type Inputs = { [K in keyof NodeFileInputs]: pulumi.Input<NodeFileInputs[K]> };
+
+export function toInputs(mmp: MmpTargetInput, upload: CertificateUpload): Inputs {
+  return { mmp, name: upload.name, content: upload.secret ? pulumi.secret(upload.content) : upload.content };
+}
 
 /**
  * One file in a node's flat MMP namespace, pushed over SFTP and confirmed with `pki list`. A new name replaces

@@ -9,6 +9,7 @@ import {
 } from "../../clients/cms-api/api-client";
 import { callBridgeConnected } from "../../core/verify";
 import { type BridgeApiInput, cmsApiTarget } from "../dynamic/api-target";
+import type { DynamicProvider } from "../dynamic/provider-shell";
 
 export interface CallBridgeSettingsInputs extends BridgeApiInput {
   domain: string;
@@ -134,3 +135,9 @@ export async function read(id: string, props: StoredCallBridgeSettings): Promise
     },
   };
 }
+
+/** The dynamic provider behind `callbridge-settings.resource.ts`. */
+export const provider = { diff, create, update, delete: remove, read } satisfies DynamicProvider<
+  CallBridgeSettingsInputs,
+  StoredCallBridgeSettings
+>;

@@ -1,19 +1,25 @@
 import * as pulumi from "@pulumi/pulumi";
-import { providerShell } from "../dynamic/provider-shell";
-import type { CallBridgeSettingsInputs } from "./callbridge-settings.provider";
+import type { ClusterConfig } from "../../core/config";
+import type { BridgeApiInput } from "../dynamic/api-target";
+import { dynamicProvider } from "../dynamic/provider-shell";
+import { type CallBridgeSettingsInputs, provider } from "./callbridge-settings.provider";
 
-const callBridgeSettingsProvider = providerShell("components/providers/callbridge-settings-impl", [
-  "diff",
-  "create",
-  "update",
-  "delete",
-  "read",
-]);
+const callBridgeSettingsProvider = dynamicProvider("cluster/callbridge-settings", provider);
 
 type Inputs = { [K in keyof CallBridgeSettingsInputs]: pulumi.Input<CallBridgeSettingsInputs[K]> };
 
+export function toInputs(cfg: ClusterConfig, api: BridgeApiInput, sharedSecret: pulumi.Input<string>): Inputs {
+  return {
+    ...api,
+    domain: cfg.domain,
+    serverAddress: cfg.callBridges.find((b) => b.name === api.bridge)?.serverAddress ?? "",
+    sharedSecret,
+    retainOnDelete: cfg.retainOnDelete,
+  };
+}
+
 /**
- * Seed step 9: a Call Bridge's XMPP settings (name, domain, secret, server address) through the CMS REST API.
+ * TechNote step 9: a Call Bridge's XMPP settings (name, domain, secret, server address) through the CMS REST API.
  * Written only when they differ; state keeps a hash of the secret, never the secret itself.
  */
 export class CallBridgeXmppSettings extends pulumi.dynamic.Resource {

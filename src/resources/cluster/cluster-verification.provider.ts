@@ -3,6 +3,7 @@ import { formatFindings } from "../../core/verify";
 import { type VerifyOutcome, type VerifyRequest, verifyClusterOutcome } from "../../engine/verify-cluster";
 import { type BridgeApiInput, cmsApiTarget } from "../dynamic/api-target";
 import { type MmpTargetInput, mmpTarget } from "../dynamic/mmp-target";
+import type { DynamicProvider } from "../dynamic/provider-shell";
 
 export interface ClusterVerificationInputs {
   nodes: { name: string; xmppAddress: string; mmp: MmpTargetInput }[];
@@ -73,3 +74,9 @@ export async function read(id: string, props: ClusterVerificationOutputs): Promi
   const { findings } = await run(props, 0);
   return { id, props: { ...props, findings: findings.map((f) => `[${f.scenario}] ${f.subject} ${f.problem}`) } };
 }
+
+/** The dynamic provider behind `cluster-verification.resource.ts`. */
+export const provider = { diff, create, update, read } satisfies DynamicProvider<
+  ClusterVerificationInputs,
+  ClusterVerificationOutputs
+>;

@@ -1,15 +1,30 @@
 import * as pulumi from "@pulumi/pulumi";
-import { providerShell } from "../dynamic/provider-shell";
-import type { ClusterVerificationInputs } from "./cluster-verification.provider";
+import { type ClusterConfig, type NodeConfig, xmppAddressOf } from "../../core/config";
+import type { BridgeApiInput } from "../dynamic/api-target";
+import type { MmpTargetInput } from "../dynamic/mmp-target";
+import { dynamicProvider } from "../dynamic/provider-shell";
+import { type ClusterVerificationInputs, provider } from "./cluster-verification.provider";
 
-const clusterVerificationProvider = providerShell("components/providers/cluster-verification-impl", [
-  "diff",
-  "create",
-  "update",
-  "read",
-]);
+const clusterVerificationProvider = dynamicProvider("cluster/cluster-verification", provider);
 
 type Inputs = { [K in keyof ClusterVerificationInputs]: pulumi.Input<ClusterVerificationInputs[K]> };
+
+export function toInputs(
+  cfg: ClusterConfig,
+  mmp: (node: NodeConfig) => MmpTargetInput,
+  bridgeApis: BridgeApiInput[],
+  revision: pulumi.Input<string>,
+  dns: ClusterVerificationInputs["dns"] | undefined,
+): Inputs {
+  return {
+    nodes: cfg.nodes.map((n) => ({ name: n.name, xmppAddress: xmppAddressOf(n), mmp: mmp(n) })),
+    callBridges: cfg.callBridges.map((b) => b.name),
+    bridgeApis,
+    timeoutSeconds: cfg.verification.timeoutSeconds,
+    revision,
+    ...(dns ? { dns } : {}),
+  };
+}
 
 /** Post-apply checks: one agreed leader, exact peer lists, identical secrets, every Call Bridge connected. */
 export class ClusterVerification extends pulumi.dynamic.Resource {

@@ -3,6 +3,7 @@ import { isClustered, publicFacts } from "../../core/facts";
 import { type ClusterIntent, describePlan } from "../../core/plan";
 import { applyCluster, type ClusterOperation, teardownCluster, withPlannedCluster } from "../../engine/apply";
 import { type MmpTargetInput, mmpTarget } from "../dynamic/mmp-target";
+import type { DynamicProvider } from "../dynamic/provider-shell";
 
 export interface ClusterNodeInput {
   name: string;
@@ -226,3 +227,9 @@ export async function read(
     return { id, props: { ...props, plan: describePlan(plan), leader, nodeStates, members } };
   });
 }
+
+/** The dynamic provider behind `xmpp-cluster.resource.ts`. */
+export const provider = { check, diff, create, update, delete: remove, read } satisfies DynamicProvider<
+  XmppClusterInputs,
+  XmppClusterOutputs
+>;

@@ -1,21 +1,47 @@
 import * as pulumi from "@pulumi/pulumi";
-import { providerShell } from "../dynamic/provider-shell";
-import type { ClusterNodeInput, XmppClusterInputs } from "./xmpp-cluster.provider";
+import { type ClusterConfig, initializerOf, type NodeConfig, xmppAddressOf } from "../../core/config";
+import type { NodeCertificateFiles } from "../certs/certificate-material";
+import type { MmpTargetInput } from "../dynamic/mmp-target";
+import { dynamicProvider } from "../dynamic/provider-shell";
+import { type ClusterNodeInput, provider, type XmppClusterInputs } from "./xmpp-cluster.provider";
 
-const xmppClusterProvider = providerShell("components/providers/xmpp-cluster-impl", [
-  "check",
-  "diff",
-  "create",
-  "update",
-  "delete",
-  "read",
-]);
+const xmppClusterProvider = dynamicProvider("cluster/xmpp-cluster", provider);
 
 type NodeInputs = { [K in keyof ClusterNodeInput]: pulumi.Input<ClusterNodeInput[K]> };
 /** Nodes stay a plain array so that a file name still unknown during preview leaves the rest of the node known. */
 type Inputs = Omit<{ [K in keyof XmppClusterInputs]: pulumi.Input<XmppClusterInputs[K]> }, "nodes"> & {
   nodes: NodeInputs[];
 };
+
+export function toInputs(
+  cfg: ClusterConfig,
+  files: NodeCertificateFiles[],
+  mmp: (node: NodeConfig) => MmpTargetInput,
+): Inputs {
+  const byNode = new Map(files.map((f) => [f.node, f]));
+  return {
+    domain: cfg.domain,
+    initializer: initializerOf(cfg).name,
+    listen: cfg.listen,
+    callBridges: cfg.callBridges.map((b) => b.name),
+    nodes: cfg.nodes.map((n) => {
+      const f = byNode.get(n.name) as NodeCertificateFiles;
+      return {
+        name: n.name,
+        xmppAddress: xmppAddressOf(n),
+        mmp: mmp(n),
+        keyFile: f.keyFile,
+        certFile: f.certFile,
+        ...(f.bundleFile ? { bundleFile: f.bundleFile } : {}),
+        trustBundle: f.trustFile,
+      };
+    }),
+    confirmNodeRemoval: cfg.confirmNodeRemoval,
+    retainOnDelete: cfg.retainOnDelete,
+    settleSeconds: cfg.verification.timeoutSeconds,
+    restartAfterTrustChange: cfg.restartAfterTrustChange,
+  };
+}
 
 /** The XMPP cluster across all nodes: settings, Call Bridge secrets, membership. One resource, one concern. */
 export class XmppCluster extends pulumi.dynamic.Resource {

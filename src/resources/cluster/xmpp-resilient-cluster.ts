@@ -1,31 +1,56 @@
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { expiryWarning } from "../../core/certs/expiry";
-import type { CertificatesConfig } from "../../core/certs/schema";
-import { type ClusterConfig, configWarnings, initializerOf, type NodeConfig, xmppAddressOf } from "../../core/config";
+import type { CertificatesConfigInput } from "../../core/certs/schema";
+import {
+  type ClusterConfig,
+  type ClusterConfigInput,
+  ConfigError,
+  configWarnings,
+  type NodeConfig,
+  xmppAddressOf,
+} from "../../core/config";
+import type { DnsConfigInput } from "../../core/dns/schema";
+import { parseStackConfig } from "../../core/stack-config";
 import { certificateMaterial, type NodeCertificateFiles } from "../certs/certificate-material";
+import * as nodeFile from "../certs/node-file.resource";
 import { NodeFile } from "../certs/node-file.resource";
-import type { MmpTargetInput } from "../dynamic/mmp-target";
+import { XmppDnsRecords } from "../dns/xmpp-dns-records";
+import { bridgeApiInputs } from "../dynamic/api-target";
+import { type MmpTargetInput, mmpTargetInput } from "../dynamic/mmp-target";
+import * as callBridgeSettings from "./callbridge-settings.resource";
 import { CallBridgeXmppSettings } from "./callbridge-settings.resource";
-import type { ClusterVerificationInputs } from "./cluster-verification.provider";
+import * as clusterVerification from "./cluster-verification.resource";
 import { ClusterVerification } from "./cluster-verification.resource";
+import * as xmppCluster from "./xmpp-cluster.resource";
 import { XmppCluster } from "./xmpp-cluster.resource";
 
 export interface XmppResilientClusterArgs {
-  /** Validated with parseClusterConfig before this component is built. */
-  cluster: ClusterConfig;
-  certificates: CertificatesConfig;
-  /** Full stack-config keys of the secrets the providers read in `configure`; values never enter state. */
-  secretKeys: { mmpPassword: string; apiPassword: string };
-  /** Resources the Call Bridges must wait for, e.g. the DNS records they resolve. */
-  callBridgesDependOn?: pulumi.Input<pulumi.Resource>[];
-  /** Where verification resolves the cluster's SRV and A records (when the stack writes them to a server). */
-  dnsCheck?: ClusterVerificationInputs["dns"];
+  /**
+   * The cluster: domain, nodes, Call Bridges and options, exactly as under the stack config key `cluster` (without
+   * its `certificates` and `dns`). Validated by the component; a problem fails the program before any resource
+   * exists, with the same field-named messages as the stack config.
+   */
+  cluster: ClusterConfigInput;
+  /** Default: per-node certificates from `pki csr` on each node, signed by a CA the stack creates. */
+  certificates?: CertificatesConfigInput;
+  /** The cluster's SRV and A records. Default: none (the admin keeps DNS by hand). */
+  dns?: DnsConfigInput;
+  /** The TSIG secret for `dns.backend: rfc2136`, when it is not in `dns.tsig.secret` (e.g. from a secret store). */
+  tsigSecret?: pulumi.Input<string>;
+  /**
+   * Stack config keys holding the MMP (SSH) and CMS API passwords. Providers read them in the provider process;
+   * the values never enter inputs or state. Default `<project>:mmpPassword` and `<project>:apiPassword`.
+   */
+  secretKeys?: { mmpPassword: string; apiPassword: string };
 }
+
+/** A TSIG secret that passes validation while the real one is still an Output. */
+const PENDING_TSIG_SECRET = Buffer.alloc(32).toString("base64");
 
 /**
  * Cisco Meeting Server 2.x XMPP resiliency: certificates on every node, the XMPP cluster (initializer first,
- * then joiners), each Call Bridge pointed at the cluster, and verification after every change.
+ * then joiners), the DNS records, each Call Bridge pointed at the cluster, and verification after every change.
  */
 export class XmppResilientCluster extends pulumi.ComponentResource {
   readonly leader: pulumi.Output<string>;
@@ -34,88 +59,66 @@ export class XmppResilientCluster extends pulumi.ComponentResource {
   readonly plan: pulumi.Output<Record<string, string[]>>;
   readonly certificateExpiry: pulumi.Output<{ node: string; notAfter: string; daysLeft: number }[]>;
   readonly findings: pulumi.Output<string[]>;
+  /** The DNS records as zone-file lines; undefined without a `dns` backend. */
+  readonly dnsRecords?: pulumi.Output<string[]>;
 
   constructor(name: string, args: XmppResilientClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("cms:xmpp:XmppResilientCluster", name, {}, opts);
-    const cfg = args.cluster;
+    const stack = validated(args);
+    const cfg = stack.cluster;
+    const project = pulumi.getProject();
+    const secretKeys = args.secretKeys ?? {
+      mmpPassword: `${project}:mmpPassword`,
+      apiPassword: `${project}:apiPassword`,
+    };
+    requireSecrets(cfg, secretKeys);
     for (const warning of configWarnings(cfg)) pulumi.log.warn(warning, this);
+    const mmp = (node: NodeConfig) => mmpTargetInput(cfg, node, secretKeys.mmpPassword);
 
-    const mmp = (node: NodeConfig): MmpTargetInput => ({
-      node: node.name,
-      host: node.address,
-      port: node.sshPort,
-      username: cfg.mmp.username,
-      passwordKey: args.secretKeys.mmpPassword,
-      hostKeyFingerprint: node.hostKeyFingerprint,
-      trustOnFirstUse: cfg.mmp.trustOnFirstUse,
-      timeoutSeconds: cfg.mmp.timeoutSeconds,
-    });
+    const dns =
+      stack.dns.backend === "none"
+        ? undefined
+        : new XmppDnsRecords(
+            `${name}-dns`,
+            {
+              domain: cfg.domain,
+              nodes: cfg.nodes.map((n) => ({ name: n.name, fqdn: n.fqdn, address: xmppAddressOf(n) })),
+              dns: stack.dns,
+              ...(typeof args.tsigSecret === "string" || args.tsigSecret === undefined
+                ? {}
+                : { tsigSecret: args.tsigSecret }),
+            },
+            // Built by the program, beside this component, before the component owned it.
+            { parent: this, aliases: [{ parent: pulumi.rootStackResource }] },
+          );
 
     const material = certificateMaterial(
       name,
       {
         domain: cfg.domain,
         nodes: cfg.nodes.map((n) => ({ name: n.name, fqdn: n.fqdn, mmp: mmp(n) })),
-        config: args.certificates,
+        config: stack.certificates,
       },
       { parent: this },
     );
     const files = this.uploadFiles(name, cfg, material.files, mmp);
+    const cluster = new XmppCluster(`${name}-cluster`, xmppCluster.toInputs(cfg, material.files, mmp), {
+      parent: this,
+      dependsOn: [...files, ...material.checks],
+    });
 
-    const byNode = new Map(material.files.map((f) => [f.node, f]));
-    const cluster = new XmppCluster(
-      `${name}-cluster`,
-      {
-        domain: cfg.domain,
-        initializer: initializerOf(cfg).name,
-        listen: cfg.listen,
-        callBridges: cfg.callBridges.map((b) => b.name),
-        nodes: cfg.nodes.map((n) => {
-          const f = byNode.get(n.name) as NodeCertificateFiles;
-          return {
-            name: n.name,
-            xmppAddress: xmppAddressOf(n),
-            mmp: mmp(n),
-            keyFile: f.keyFile,
-            certFile: f.certFile,
-            ...(f.bundleFile ? { bundleFile: f.bundleFile } : {}),
-            trustBundle: f.trustFile,
-          };
-        }),
-        confirmNodeRemoval: cfg.confirmNodeRemoval,
-        retainOnDelete: cfg.retainOnDelete,
-        settleSeconds: cfg.verification.timeoutSeconds,
-        restartAfterTrustChange: cfg.restartAfterTrustChange,
-      },
-      { parent: this, dependsOn: [...files, ...material.checks] },
-    );
-
-    const bridgeApis = cfg.callBridges.flatMap((b) =>
-      b.apiUrl
-        ? [
-            {
-              bridge: b.name,
-              apiUrl: b.apiUrl,
-              username: cfg.api.username,
-              passwordKey: args.secretKeys.apiPassword,
-              caCertPem: cfg.api.caCertPem,
-              insecureSkipVerify: cfg.api.insecureSkipVerify,
-            },
-          ]
-        : [],
-    );
+    const bridgeApis = bridgeApiInputs(cfg, secretKeys.apiPassword);
     const settings = bridgeApis.map(
       (api) =>
         new CallBridgeXmppSettings(
           `${name}-callbridge-${api.bridge}`,
-          {
-            ...api,
-            domain: cfg.domain,
-            serverAddress: cfg.callBridges.find((b) => b.name === api.bridge)?.serverAddress ?? "",
-            sharedSecret: cluster.secrets.apply((s) => s[api.bridge] ?? ""),
-            retainOnDelete: cfg.retainOnDelete,
-          },
-          { parent: this, dependsOn: [cluster, ...(args.callBridgesDependOn ?? [])] },
+          callBridgeSettings.toInputs(
+            cfg,
+            api,
+            cluster.secrets.apply((s) => s[api.bridge] ?? ""),
+          ),
+          // A Call Bridge resolves the cluster through DNS: point it there only once the records exist.
+          { parent: this, dependsOn: [cluster, ...(dns?.resources ?? [])] },
         ),
     );
 
@@ -131,15 +134,8 @@ export class XmppResilientCluster extends pulumi.ComponentResource {
     this.findings = cfg.verification.enabled
       ? new ClusterVerification(
           `${name}-verification`,
-          {
-            nodes: cfg.nodes.map((n) => ({ name: n.name, xmppAddress: xmppAddressOf(n), mmp: mmp(n) })),
-            callBridges: cfg.callBridges.map((b) => b.name),
-            bridgeApis,
-            timeoutSeconds: cfg.verification.timeoutSeconds,
-            revision,
-            ...(args.dnsCheck ? { dns: args.dnsCheck } : {}),
-          },
-          { parent: this, dependsOn: [cluster, ...settings] },
+          clusterVerification.toInputs(cfg, mmp, bridgeApis, revision, dns?.verification),
+          { parent: this, dependsOn: [cluster, ...settings, ...(dns?.resources ?? [])] },
         ).findings
       : pulumi.output([]);
 
@@ -154,6 +150,7 @@ export class XmppResilientCluster extends pulumi.ComponentResource {
     this.certificateExpiry.apply((entries) => {
       for (const warning of entries.map((e) => expiryWarning(e))) if (warning) pulumi.log.warn(warning, this);
     });
+    this.dnsRecords = dns?.zoneFileLines;
     this.registerOutputs({
       leader: this.leader,
       nodeStates: this.nodeStates,
@@ -172,13 +169,34 @@ export class XmppResilientCluster extends pulumi.ComponentResource {
     return files.flatMap((f) => {
       const node = cfg.nodes.find((n) => n.name === f.node) as NodeConfig;
       return f.uploads.map(
-        (u) =>
-          new NodeFile(
-            `${name}-${f.node}-${u.role}`,
-            { mmp: mmp(node), name: u.name, content: u.secret ? pulumi.secret(u.content) : u.content },
-            { parent: this },
-          ),
+        (u) => new NodeFile(`${name}-${f.node}-${u.role}`, nodeFile.toInputs(mmp(node), u), { parent: this }),
       );
     });
+  }
+}
+
+/** Validates the args as the stack config is validated; bad input becomes one error listing every problem. */
+function validated(args: XmppResilientClusterArgs) {
+  const raw = { ...args.cluster, certificates: args.certificates, dns: args.dns ?? { backend: "none" } };
+  const tsig = args.tsigSecret;
+  try {
+    return parseStackConfig(
+      raw,
+      typeof tsig === "string" ? tsig : tsig === undefined ? undefined : PENDING_TSIG_SECRET,
+    );
+  } catch (err) {
+    throw err instanceof ConfigError ? new pulumi.RunError(err.message) : err;
+  }
+}
+
+/** The passwords the providers will read: missing ones fail now, with the command that sets them. */
+function requireSecrets(cfg: ClusterConfig, keys: { mmpPassword: string; apiPassword: string }): void {
+  const needed = [keys.mmpPassword, ...(cfg.callBridges.some((b) => b.apiUrl) ? [keys.apiPassword] : [])];
+  for (const key of needed) {
+    if (pulumi.runtime.getConfig(key) === undefined) {
+      throw new pulumi.RunError(
+        `the stack config "${key}" is missing: run \`pulumi config set --secret ${key.split(":").pop()} <value>\``,
+      );
+    }
   }
 }

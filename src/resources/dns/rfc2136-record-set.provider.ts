@@ -10,6 +10,7 @@ import {
   type RecordType,
 } from "../../core/dns/records";
 import { deleteRecords, replaceRecordSet } from "../../core/dns/update-message";
+import type { DynamicProvider } from "../dynamic/provider-shell";
 
 /** One RRset on an RFC 2136 server. The TSIG secret is a Pulumi secret in inputs and state. */
 export interface Rfc2136RecordSetInputs {
@@ -28,7 +29,6 @@ export interface Rfc2136RecordSetInputs {
 }
 
 /** Outputs equal inputs: after a refresh, `ttl` and `values` are what the server holds. */
-export type Rfc2136RecordSetOutputs = Rfc2136RecordSetInputs;
 
 type Props = Rfc2136RecordSetInputs;
 
@@ -142,3 +142,6 @@ export async function read(id: string, props: Props): Promise<pulumi.dynamic.Rea
   if (!observed) return { id: "", props: {} as Props };
   return { id, props: { ...props, ttl: observed.ttl, values: observed.values } };
 }
+
+/** The dynamic provider behind `rfc2136-record-set.resource.ts`. */
+export const provider = { check, diff, create, update, delete: remove, read } satisfies DynamicProvider<Props, Props>;

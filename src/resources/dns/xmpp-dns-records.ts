@@ -4,6 +4,7 @@ import type { DnsConfig } from "../../core/dns/schema";
 import { zoneFileLines } from "../../core/dns/zonefile";
 import { BlastRadiusGuard } from "./blast-radius-guard.resource";
 import { cloudflareRecords } from "./cloudflare";
+import * as rfc2136 from "./rfc2136-record-set.resource";
 import { Rfc2136RecordSet } from "./rfc2136-record-set.resource";
 import { route53RecordSets } from "./route53";
 import { ZoneFileOutput } from "./zonefile-output.resource";
@@ -15,6 +16,8 @@ export interface XmppDnsRecordsArgs {
   nodes: DnsNodeInput[];
   /** The parsed `dns` section of the stack config (`dnsConfigSchema`). */
   dns: DnsConfig;
+  /** The TSIG secret, when it comes from another resource or a secret store instead of `dns.tsig.secret`. */
+  tsigSecret?: pulumi.Input<string>;
 }
 
 /**
@@ -28,6 +31,8 @@ export class XmppDnsRecords extends pulumi.ComponentResource {
   readonly zoneFileLines: pulumi.Output<string[]>;
   /** The backend's resources (none for backend "none"); depend on them to act only once DNS is written. */
   readonly resources: pulumi.CustomResource[] = [];
+  /** What cluster verification resolves afterwards: only where the stack writes to a server it can query. */
+  readonly verification?: { domain: string; server: { host: string; port: number }; expected: RecordSet[] };
 
   constructor(name: string, args: XmppDnsRecordsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("cms:dns:XmppDnsRecords", name, {}, opts);
@@ -48,19 +53,11 @@ export class XmppDnsRecords extends pulumi.ComponentResource {
             (set) =>
               new Rfc2136RecordSet(
                 `${name}-${set.name}-${set.type}`,
-                {
-                  server: dns.server,
-                  zone: dns.zone,
-                  keyName: dns.tsig.name,
-                  algorithm: dns.tsig.algorithm,
-                  tsigSecret: pulumi.secret(dns.tsig.secret),
-                  timeoutSeconds: dns.timeoutSeconds,
-                  adoptExisting: dns.adoptExisting,
-                  ...set,
-                },
+                rfc2136.toInputs(dns, set, args.tsigSecret ?? dns.tsig.secret),
                 childOpts,
               ),
           );
+          this.verification = { domain: args.domain, server: dns.server, expected: this.recordSets };
           break;
         case "route53":
           this.resources = route53RecordSets(name, this.recordSets, dns, childOpts);

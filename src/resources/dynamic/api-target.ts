@@ -1,4 +1,5 @@
 import type { CmsApiTarget } from "../../clients/cms-api/api-client";
+import type { ClusterConfig } from "../../core/config";
 import { requireSecretConfig } from "./provider-config";
 
 /** How a provider reaches a Call Bridge's CMS API; the password is named by config key, never carried in state. */
@@ -9,6 +10,24 @@ export interface BridgeApiInput {
   passwordKey: string;
   caCertPem?: string;
   insecureSkipVerify: boolean;
+}
+
+/** The Call Bridges whose CMS API the stack manages (those with an `apiUrl`). */
+export function bridgeApiInputs(cfg: ClusterConfig, passwordKey: string): BridgeApiInput[] {
+  return cfg.callBridges.flatMap((b) =>
+    b.apiUrl
+      ? [
+          {
+            bridge: b.name,
+            apiUrl: b.apiUrl,
+            username: cfg.api.username,
+            passwordKey,
+            caCertPem: cfg.api.caCertPem,
+            insecureSkipVerify: cfg.api.insecureSkipVerify,
+          },
+        ]
+      : [],
+  );
 }
 
 export function cmsApiTarget(input: BridgeApiInput, timeoutMs: number): CmsApiTarget {

@@ -1,4 +1,5 @@
 import type { MmpTarget } from "../../clients/mmp/session";
+import type { ClusterConfig, NodeConfig } from "../../core/config";
 import { requireSecretConfig } from "./provider-config";
 
 /** How a provider reaches a node's MMP; the password is named by config key, never carried in inputs or state. */
@@ -11,6 +12,20 @@ export interface MmpTargetInput {
   hostKeyFingerprint?: string;
   trustOnFirstUse: boolean;
   timeoutSeconds: number;
+}
+
+/** The one mapping from a configured node to how providers reach its MMP. */
+export function mmpTargetInput(cfg: ClusterConfig, node: NodeConfig, passwordKey: string): MmpTargetInput {
+  return {
+    node: node.name,
+    host: node.address,
+    port: node.sshPort,
+    username: cfg.mmp.username,
+    passwordKey,
+    hostKeyFingerprint: node.hostKeyFingerprint,
+    trustOnFirstUse: cfg.mmp.trustOnFirstUse,
+    timeoutSeconds: cfg.mmp.timeoutSeconds,
+  };
 }
 
 export function mmpTarget(input: MmpTargetInput): MmpTarget {

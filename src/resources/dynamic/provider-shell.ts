@@ -1,41 +1,42 @@
-import * as path from "node:path";
-
-/**
- * Dynamic providers are serialized into state and run in a separate Node process that cannot load TypeScript.
- * So each provider is a thin shell that captures only a path relative to the program directory (a plain string,
- * stable across clones) and loads the implementation at call time, through ts-node. These paths are stored in
- * every resource's `__provider`: they are part of the state contract (see components/README.md).
- */
-export function loadImplementation<T>(relativePath: string): T {
-  const registry = globalThis as { __cmsXmppTsNode?: boolean };
-  if (!registry.__cmsXmppTsNode && !require.extensions[".ts"]) {
-    require("ts-node").register({ transpileOnly: true, compilerOptions: { module: "commonjs" } });
-    registry.__cmsXmppTsNode = true;
-  }
-  return require(require("node:path").resolve(process.cwd(), relativePath));
-}
-
-/** A repository path as the provider process, which runs in the program directory, reaches it. */
-export function fromProgramDir(repoPath: string): string {
-  return path.relative(process.cwd(), path.join(__dirname, "..", "..", "..", repoPath));
-}
+import type * as pulumi from "@pulumi/pulumi";
 
 type Method = "check" | "diff" | "create" | "update" | "delete" | "read";
-type Module = Record<string, (...args: unknown[]) => unknown>;
+const METHODS: Method[] = ["check", "diff", "create", "update", "delete", "read"];
 
 /**
- * A dynamic provider that forwards each listed method to the implementation module (`delete` to its `remove`),
- * after handing the stack config to `provider-config` so implementations can read passwords by config key.
+ * What an `x.provider.ts` exports as `provider`. `read` always gets the stored outputs: none of these resources is
+ * imported by id alone.
  */
-export function providerShell(statePath: string, methods: Method[]): import("@pulumi/pulumi").dynamic.ResourceProvider {
-  const impl = fromProgramDir(statePath);
-  const config = fromProgramDir("components/providers/provider-config");
-  const provider: Record<string, unknown> = {
-    configure: async (req: { config: unknown }) => loadImplementation<Module>(config).setProviderConfig(req.config),
+export type DynamicProvider<I, O> = Omit<pulumi.dynamic.ResourceProvider<I, O>, "read"> & {
+  read?: (id: string, props: O) => Promise<pulumi.dynamic.ReadResult<O>>;
+};
+
+/**
+ * The package's name. Provider modules are reached through its `exports` (`./providers/*` →
+ * `dist/resources/*.provider.js`), resolved from the program's node_modules like any other dependency.
+ */
+const PACKAGE = "cms-xmpp-resiliency";
+
+/**
+ * The one dynamic-provider pattern. A dynamic provider is serialized into every resource's `__provider` in state and
+ * later run by a separate Node process that loads no TypeScript. So `x.resource.ts` hands its implementation
+ * (`x.provider.ts`, an object that `satisfies` the provider interface) to this shell, which keeps only the method
+ * names and the string `cms-xmpp-resiliency/providers/<id>`: at call time it requires the compiled module and
+ * forwards the call. The `<id>`s are part of the state contract: once released, an id must stay loadable (keep its
+ * `exports` entry, or map it to the file's new place), and the old program-relative paths of `components/` too.
+ */
+export function dynamicProvider<I, O>(
+  id: string,
+  implementation: DynamicProvider<I, O>,
+): pulumi.dynamic.ResourceProvider<I, O> {
+  const moduleName = `${PACKAGE}/providers/${id}`;
+  const configModule = `${PACKAGE}/provider-config`;
+  const shell: Record<string, unknown> = {
+    // Passwords are read by config key in the provider process; see provider-config.ts.
+    configure: async (req: { config: unknown }) => require(configModule).setProviderConfig(req.config),
   };
-  for (const method of methods) {
-    const exported = method === "delete" ? "remove" : method;
-    provider[method] = (...args: unknown[]) => loadImplementation<Module>(impl)[exported](...args);
+  for (const method of METHODS.filter((m) => implementation[m])) {
+    shell[method] = (...args: unknown[]) => require(moduleName).provider[method](...args);
   }
-  return provider as unknown as import("@pulumi/pulumi").dynamic.ResourceProvider;
+  return shell as unknown as pulumi.dynamic.ResourceProvider<I, O>;
 }

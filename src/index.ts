@@ -1,0 +1,8 @@
+// The package's public API: `require("cms-xmpp-resiliency")`.
+
+export type { CertificatesConfig } from "./core/certs/schema";
+export { type ClusterConfig, ConfigError, parseClusterConfig } from "./core/config";
+export type { DnsConfig } from "./core/dns/schema";
+export { parseStackConfig, type StackConfig } from "./core/stack-config";
+export { XmppResilientCluster, type XmppResilientClusterArgs } from "./resources/cluster/xmpp-resilient-cluster";
+export { XmppDnsRecords, type XmppDnsRecordsArgs } from "./resources/dns/xmpp-dns-records";
