@@ -1,0 +1,191 @@
+/**
+ * Upgrade through the real engine: a stack created by the old main (0e03142) against three simulated nodes is taken
+ * over by the current tree with the same `file://` backend, stack and config file. The config is one both trees
+ * accept: the Day 2 suite's (no DNS backend), with the default certificate source, onNodeCsr with the stack's local
+ * CA, so the old per-node CSRs (subjectAltName: the domain and every node's FQDN) are in state.
+ *
+ * What the current tree must do with that stack: a refresh that changes nothing; a preview and an up that create,
+ * replace and delete nothing, with no mutating MMP command and no Call Bridge API write; then only `same`.
+ *
+ * Resources (25): the stack, the XmppResilientCluster and CertificateMaterial components, the nodejs and tls
+ * providers, the CA key and certificate, per node a NodeCsr, a LocallySignedCert and three NodeFiles (cert, bundle,
+ * trust), the XmppCluster, three CallBridgeXmppSettings and the ClusterVerification.
+ */
+import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { type SimCluster, startSimCluster } from "../sim";
+import { clusterStackConfig, SIM_PASSWORD } from "./support/cluster-stack";
+import { engineOrSkipReason, REPO_ROOT, testStack } from "./support/engine";
+import { randomLoopbackPrefix } from "./support/loopback";
+import { mutating } from "./support/sim-lab";
+import { materialiseTree, moveStack, removeUpgradeStack, type Tree } from "./support/upgrade";
+
+/** The old main. */
+const OLD_MAIN = "0e03142";
+const RESOURCES = 25;
+const NODES = ["cb1", "cb2", "cb3"];
+const VERIFICATION = "pulumi-nodejs:dynamic/cms:ClusterVerification";
+
+const engine = engineOrSkipReason();
+if ("skip" in engine) console.warn(`upgrade engine test skipped: ${engine.skip}`);
+
+vi.setConfig({ testTimeout: 300_000 });
+
+/** A resource step that is not `same`: what the engine would do, to which resource, and why. */
+interface Change {
+  op: string;
+  type: string;
+  name: string;
+  diffs: string[];
+}
+
+/**
+ * The steps other than `same` (and the refresh reads themselves) among the engine's events, each with the inputs that
+ * differ between the old and the new state (dynamic providers report no keys of their own; `__provider` is the
+ * serialized provider shell, which is allowed to change).
+ */
+function changes(events: EngineEvent[]): Change[] {
+  return events.flatMap((e) => {
+    const m = e.resOutputsEvent?.metadata;
+    if (!m || m.op === "same" || m.op === "refresh") return [];
+    const olds = m.old?.inputs ?? {};
+    const news = m.new?.inputs ?? {};
+    const keys = [...new Set([...Object.keys(olds), ...Object.keys(news), ...(m.diffs ?? [])])];
+    const diffs = keys.filter((k) => k !== "__provider" && JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
+    return [{ op: m.op, type: m.type, name: m.urn.split("::").pop() ?? m.urn, diffs: diffs.sort() }];
+  });
+}
+
+describe.skipIf("skip" in engine)(`upgrade from ${OLD_MAIN} to the current tree`, () => {
+  let sim: SimCluster;
+  let oldTree: Tree | undefined;
+  let oldStack: Stack | undefined;
+  let newStack: Stack | undefined;
+  let destroyed = false;
+  const output: string[] = [];
+  const onOutput = (text: string) => output.push(text);
+
+  const current = () => newStack as Stack;
+  const clear = () => {
+    for (const n of sim.nodes) n.clearTranscript();
+  };
+  /** MMP commands that changed something, per node that ran any. */
+  const ran = () =>
+    Object.fromEntries(sim.nodes.map((n) => [n.name, mutating(sim, n.name)]).filter(([, c]) => c.length > 0));
+  /** Call Bridge API requests that change something (the simulator records every request in the transcript). */
+  const apiWrites = () =>
+    sim.nodes.flatMap((n) => n.transcript.map((e) => e.command).filter((c) => /^API (PUT|POST|DELETE) /.test(c)));
+  /** What each node runs XMPP with, and its cluster trust bundle: must not move during the upgrade. */
+  const files = () =>
+    Object.fromEntries(
+      sim.nodes.map((n) => {
+        const s = n.state();
+        return [n.name, { ...s.xmpp, trust: s.cluster.trustBundle }];
+      }),
+    );
+  let filesBefore: ReturnType<typeof files>;
+
+  beforeAll(async () => {
+    oldTree = materialiseTree(OLD_MAIN);
+    const prefix = randomLoopbackPrefix();
+    sim = await startSimCluster({
+      nodes: NODES.map((name, i) => ({
+        name,
+        host: `${prefix}.${i + 1}`,
+        users: [{ username: "admin", password: SIM_PASSWORD }],
+      })),
+      keepaliveMs: 50,
+      electionTimeoutMs: 200,
+      bridgeRetryMs: 200,
+    });
+    // Only keys the old schema knew (it ignored unknown ones; the current one refuses them). onNodeCsr is the default
+    // in both; naming it keeps this test about onNodeCsr should the default ever change.
+    const config = clusterStackConfig(sim, { certificates: { source: "onNodeCsr" } });
+    oldStack = await testStack({ workDir: oldTree.dir, config });
+  }, 120_000);
+
+  afterAll(async () => {
+    const stack = newStack ?? oldStack;
+    try {
+      if (stack && !destroyed) await stack.destroy({ onOutput }).catch((err) => console.warn(`destroy: ${err}`));
+      if (stack) await removeUpgradeStack(stack, [REPO_ROOT, ...(oldTree ? [oldTree.dir] : [])]);
+    } finally {
+      await sim?.stop();
+      oldTree?.remove();
+    }
+  });
+
+  it(`the old code (${OLD_MAIN}) builds the cluster: ${RESOURCES} created, each node's CSR names every node`, async () => {
+    const up = await (oldStack as Stack).up({ onOutput });
+    expect(up.summary.result).toBe("succeeded");
+    expect(up.summary.resourceChanges).toEqual({ create: RESOURCES });
+    expect(up.outputs.verificationFindings.value).toEqual([]);
+    const everyFqdn = NODES.map((n) => `${n}.tptac9.com`).join(",");
+    for (const node of NODES) {
+      expect(ran()[node][0]).toMatch(
+        new RegExp(`^pki csr xmpp-${node}-csr-[0-9a-f]{8} CN:tptac9.com subjectAltName:tptac9.com,${everyFqdn}$`),
+      );
+    }
+    expect(apiWrites()).toHaveLength(3);
+    filesBefore = files();
+  });
+
+  it(`the current code refreshes the old state: ${RESOURCES} same, nothing else`, async () => {
+    newStack = await moveStack(oldStack as Stack, REPO_ROOT);
+    clear();
+    const events: EngineEvent[] = [];
+    const refresh = await current().refresh({ onOutput, onEvent: (e) => events.push(e) });
+    expect(refresh.summary.result).toBe("succeeded");
+    expect(ran()).toEqual({});
+    expect(apiWrites()).toEqual([]);
+    // The refresh rewrites some outputs (XmppCluster gains `members`; each CallBridgeXmppSettings keeps an HMAC of its
+    // secret instead of the secret), and the engine asks each provider's diff whether an `up` would then change
+    // anything: none may say so. (The XmppCluster's stored inputs keep the plan of its last apply; a diff that counts
+    // that plan as pending reports "1 updated" on every refresh after an up that ran commands.)
+    expect(changes(events)).toEqual([]);
+    expect(refresh.summary.resourceChanges).toEqual({ same: RESOURCES });
+  });
+
+  it("the current code previews: 0 create, 0 replace, 0 delete; 24 same, 1 update (the verification re-runs)", async () => {
+    clear();
+    const events: EngineEvent[] = [];
+    const preview = await current().preview({ diff: true, onOutput, onEvent: (e) => events.push(e) });
+    // The verification's revision now also covers each bridge's secret (its hash) and server address: it re-runs.
+    expect(changes(events), preview.stdout).toEqual([
+      { op: "update", type: VERIFICATION, name: "xmpp-verification", diffs: ["revision"] },
+    ]);
+    expect(preview.changeSummary, preview.stdout).toEqual({ same: RESOURCES - 1, update: 1 });
+    expect(ran()).toEqual({});
+    expect(apiWrites()).toEqual([]);
+  });
+
+  it("the current code's up: 0 create, 0 replace, 0 delete, 0 mutating MMP commands, 0 API writes", async () => {
+    clear();
+    const events: EngineEvent[] = [];
+    const up = await current().up({ onOutput, onEvent: (e) => events.push(e) });
+    expect(up.summary.result).toBe("succeeded");
+    expect(changes(events)).toEqual([
+      { op: "update", type: VERIFICATION, name: "xmpp-verification", diffs: ["revision"] },
+    ]);
+    expect(up.summary.resourceChanges).toEqual({ same: RESOURCES - 1, update: 1 });
+    expect(up.outputs.verificationFindings.value).toEqual([]);
+    expect(ran()).toEqual({});
+    expect(apiWrites()).toEqual([]);
+    expect(files()).toEqual(filesBefore);
+  });
+
+  it(`a second preview shows only same (${RESOURCES})`, async () => {
+    clear();
+    const preview = await current().preview({ diff: true, onOutput });
+    expect(preview.changeSummary, preview.stdout).toEqual({ same: RESOURCES });
+    expect(ran()).toEqual({});
+  });
+
+  it(`the current code destroys the upgraded stack: ${RESOURCES} deleted, every node reset`, async () => {
+    clear();
+    const destroy = await current().destroy({ onOutput });
+    destroyed = true;
+    expect(destroy.summary.resourceChanges).toEqual({ delete: RESOURCES });
+    for (const node of NODES) expect(mutating(sim, node)).toContain("xmpp reset");
+  });
+});
