@@ -7,6 +7,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 bash scripts/engine.sh
+# Dynamic providers run the compiled package (dist/).
+bash scripts/build.sh
 # shellcheck disable=SC1091
 source scripts/pulumi-env.sh
 # The dev stack's secrets (simulator passwords) are encrypted with the public dev passphrase; no other stack is.

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { getXmppSettings } from "../src/clients/cms-api/api-client";
 import { applyCluster } from "../src/engine/apply";
-import { verifyCluster } from "../src/engine/verify-cluster";
 import * as settings from "../src/resources/cluster/callbridge-settings.provider";
 import { setProviderConfig } from "../src/resources/dynamic/provider-config";
 import { eventually } from "./sim-support/loopback-net";
 import { type SimLab, startSimLab } from "./support/sim-lab";
+import { verifyCluster } from "./support/verify";
 
 const API_KEY = "cms-xmpp-resiliency:apiPassword";
 let lab: SimLab;

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withMmpSession } from "../src/clients/mmp/session";
 import { applyCluster, teardownCluster } from "../src/engine/apply";
-import { verifyCluster } from "../src/engine/verify-cluster";
 import { mutating, type SimLab, startSimLab } from "./support/sim-lab";
+import { verifyCluster } from "./support/verify";
 
 let lab: SimLab;
 const op = () => ({ intent: lab.intent, targets: lab.targets, leavers: [], settleTimeoutMs: 10_000 });

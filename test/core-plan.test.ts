@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { combineFacts, type NodeFacts } from "../src/core/facts";
-import { type ClusterPlan, describePlan, PlanError, planCluster, planSteps, planTeardown } from "../src/core/plan";
+import { type ClusterPlan, describePlan, PlanError, planCluster, planTeardown } from "../src/core/plan";
 import { renderStep } from "../src/core/steps";
 import { blankFacts, convergedFacts, convergedLab, LAB, labIntent, NO_CLUSTER, SECRETS } from "./support/facts";
 
 /** Every step in run order as `node: command`. */
+/** Every step of a plan, in run order. */
+const planSteps = (plan: Pick<ClusterPlan, "phases">) => plan.phases.flatMap((p) => p.units.flatMap((u) => u.steps));
 const run = (plan: Pick<ClusterPlan, "phases">) => planSteps(plan).map((s) => `${s.node}: ${renderStep(s)}`);
 const commands = (plan: ClusterPlan, node: string) =>
   planSteps(plan)

@@ -174,6 +174,17 @@ describe.skipIf("skip" in engine)(`upgrade from ${OLD_MAIN} to the current tree`
     expect(files()).toEqual(filesBefore);
   });
 
+  it("after that up, every dynamic resource stores the new provider shell, none the old ts-node one", async () => {
+    type Stored = { type: string; inputs?: { __provider?: string } };
+    const resources = (await current().exportStack()).deployment.resources as Stored[];
+    const dynamic = resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/"));
+    const shells = dynamic.flatMap((r) => (r.inputs?.__provider ? [r.inputs.__provider] : []));
+    // 3 NodeCsr, 9 NodeFile, the XmppCluster, 3 CallBridgeXmppSettings, the ClusterVerification.
+    expect(shells).toHaveLength(17);
+    expect(shells.filter((s) => !s.includes('"cms-xmpp-resiliency/providers/'))).toEqual([]);
+    expect(shells.filter((s) => s.includes("components/") || s.includes("ts-node"))).toEqual([]);
+  });
+
   it(`a second preview shows only same (${RESOURCES})`, async () => {
     clear();
     const preview = await current().preview({ diff: true, onOutput });

@@ -2,9 +2,9 @@ import { createServer, type Server } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { xmppRecordSets } from "../src/core/dns/records";
 import { dnsConfigSchema } from "../src/core/dns/schema";
-import { verifyCluster } from "../src/engine/verify-cluster";
 import { type BindServer, bindSkipReason, nsupdate, startBind } from "./support/bind";
 import { randomLoopbackPrefix } from "./support/loopback";
+import { verifyCluster } from "./support/verify";
 
 const skip = bindSkipReason();
 

@@ -367,8 +367,3 @@ export function describePlan(plan: Pick<ClusterPlan, "phases"> & Partial<Pick<Cl
   }
   return out;
 }
-
-/** Every step of a plan, in run order. */
-export function planSteps(plan: Pick<ClusterPlan, "phases">): Step[] {
-  return plan.phases.flatMap((p) => p.units.flatMap((u) => u.steps));
-}

@@ -97,6 +97,3 @@ export async function verifyClusterOutcome(req: VerifyRequest): Promise<VerifyOu
 }
 
 /** verifyClusterOutcome's findings: empty when healthy. */
-export async function verifyCluster(req: VerifyRequest): Promise<Finding[]> {
-  return (await verifyClusterOutcome(req)).findings;
-}

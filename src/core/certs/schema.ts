@@ -46,7 +46,7 @@ const DEFAULT_LOCAL_CA = { type: "local" as const, validityDays: 3650 };
 const caError = (types: string) => ({ error: `must be one of ${types}` });
 
 const commonFields = {
-  /** One certificate for all nodes (as in the seeds' lab) instead of one per node (the default). */
+  /** One certificate for all nodes (as in the TechNote's lab) instead of one per node (the default). */
   shared: z.boolean().default(false),
   validityDays: z.number().int().min(1).max(3650).default(365),
   /** Reissue this many days before expiry (local CA only). */

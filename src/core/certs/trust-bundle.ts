@@ -3,7 +3,7 @@ import { certificatesToPem } from "./pem";
 
 /**
  * The `xmpp cluster trust` bundle: every node's certificate concatenated in node order, each certificate once, so a
- * shared certificate yields the certificate itself (as in the seeds: `xmpp cluster trust abhiall.cer`).
+ * shared certificate yields the certificate itself (as in the TechNote: `xmpp cluster trust abhiall.cer`).
  */
 export function clusterTrustBundle(nodeCertPems: string[]): string {
   const seen = new Set<string>();

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { isClustered, publicFacts } from "../../core/facts";
 import { type ClusterIntent, describePlan } from "../../core/plan";
@@ -28,6 +29,11 @@ export interface XmppClusterInputs {
   restartAfterTrustChange?: boolean;
   /** Set by check: the MMP commands `up` would run, per node (no secrets). Empty when converged. */
   plan?: Record<string, string[]>;
+  /**
+   * Set by check with the plan: which check made it. An apply's outputs carry the id of the check it carried out, so
+   * stored inputs with that same id hold a plan that is done, not pending.
+   */
+  checkId?: string;
 }
 
 export interface XmppClusterOutputs extends XmppClusterInputs {
@@ -157,7 +163,7 @@ export async function check(
   if (problems.length > 0) return { failures: problems.map((reason) => ({ property: "nodes", reason })) };
   const replacing = olds.domain !== undefined && olds.domain !== news.domain;
   const plan = await previewPlan(news, replacing ? undefined : olds);
-  return { inputs: { ...news, plan } };
+  return { inputs: { ...news, plan, checkId: randomUUID() } };
 }
 
 const COMPARED: (keyof XmppClusterInputs)[] = ["initializer", "listen", "callBridges", "nodes", "retainOnDelete"];
@@ -169,7 +175,11 @@ export async function diff(
 ): Promise<pulumi.dynamic.DiffResult> {
   if (olds.domain !== news.domain) return { changes: true, replaces: ["domain"], deleteBeforeReplace: true };
   const changed = COMPARED.filter((key) => JSON.stringify(olds[key]) !== JSON.stringify(news[key]));
-  const pending = Object.keys(news.plan ?? {}).length > 0;
+  // On a refresh the engine diffs the refreshed outputs against the stored inputs, whose plan an earlier apply already
+  // carried out (stacks made before checkId have none): what is pending then is the plan the read just made. Only a
+  // plan from this run's check (a new checkId) is pending as such.
+  const fresh = news.checkId !== undefined && news.checkId !== olds.checkId;
+  const pending = Object.keys((fresh ? news.plan : olds.plan) ?? {}).length > 0;
   return { changes: changed.length > 0 || pending };
 }
 
