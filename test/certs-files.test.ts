@@ -110,7 +110,7 @@ describe("file names", () => {
 });
 
 describe("pki csr command", () => {
-  it("reproduces the seeds' command with the canonical attribute name", () => {
+  it("reproduces the TechNote's command with the canonical attribute name", () => {
     expect(buildPkiCsrCommand({ base: "abhiall", commonName: DOMAIN, subjectAltNames: ALL_NAMES })).toBe(
       "pki csr abhiall CN:tptac9.com subjectAltName:tptac9.com,cb1.tptac9.com,cb2.tptac9.com,cb3.tptac9.com",
     );

@@ -23,7 +23,7 @@ describe("certificatesConfigSchema", () => {
     expect(certificatesConfigSchema.parse({})).toEqual(expected);
   });
 
-  it("parses the seeds' lab: one shared certificate from an on-node CSR, signed by an external CA", () => {
+  it("parses the TechNote's lab: one shared certificate from an on-node CSR, signed by an external CA", () => {
     expect(
       certificatesConfigSchema.parse({
         shared: true,

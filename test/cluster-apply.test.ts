@@ -18,7 +18,7 @@ afterAll(async () => {
 });
 
 describe("applyCluster against three simulated nodes", () => {
-  it("runs the seed's order on the initializer and each joiner", async () => {
+  it("runs the TechNote's order on the initializer and each joiner", async () => {
     const result = await applyCluster(op());
     expect(mutating(lab.sim, "cb1")).toEqual([
       "xmpp domain tptac9.com",

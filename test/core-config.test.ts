@@ -20,7 +20,7 @@ function problems(raw: unknown): string[] {
 }
 
 describe("cluster config", () => {
-  it("accepts the seed lab and fills defaults", () => {
+  it("accepts the TechNote lab and fills defaults", () => {
     const cfg = parseClusterConfig(valid());
     expect(cfg.nodes[0].sshPort).toBe(22);
     expect(cfg.listen).toEqual(["a"]);

@@ -11,7 +11,7 @@ const seed = germanSeed();
 const spanish = spanishSeed();
 
 describe("xmpp callbridge list", () => {
-  it("parses the seed's list on cb1 (step 7)", () => {
+  it("parses the TechNote's list on cb1 (step 7)", () => {
     const block = blockAfter(seed, "[cb1> xmpp callbridge list", /^```/);
     expect(parseCallBridgeList(block)).toEqual([
       { name: "cb1", domain: "tptac9.com", secret: "kvgP1SRzWVabhiPVAb1" },
@@ -50,7 +50,7 @@ describe("xmpp callbridge list", () => {
 });
 
 describe("xmpp cluster status", () => {
-  it("parses the seed's follower status on cb2 with its leader", () => {
+  it("parses the TechNote's follower status on cb2 with its leader", () => {
     const block = blockAfter(seed, "[cb2> xmpp cluster status", /^```/);
     const status = parseClusterStatus(block);
     expect(status.state).toBe("FOLLOWER");
@@ -63,7 +63,7 @@ describe("xmpp cluster status", () => {
     expect(status.duplicates).toEqual([]);
   });
 
-  it("parses the seed's leader status on cb3", () => {
+  it("parses the TechNote's leader status on cb3", () => {
     const status = parseClusterStatus(blockAfter(seed, "[cb3> xmpp cluster status", /^```/));
     expect(status.state).toBe("LEADER");
     expect(status.peers).toHaveLength(3);

@@ -24,7 +24,7 @@ describe("committed stack files", () => {
     expect(dns.backend).toBe("zonefile");
   });
 
-  it("lab: the seeds' lab (tptac9.com, cb1-cb3 at 10.106.81.30-32, shared cert from an external CA)", () => {
+  it("lab: the TechNote's lab (tptac9.com, cb1-cb3 at 10.106.81.30-32, shared cert from an external CA)", () => {
     const { cluster, certificates } = parseStackConfig(clusterOf("lab"));
     expect(cluster.domain).toBe("tptac9.com");
     expect(cluster.nodes.map((n) => n.address)).toEqual(["10.106.81.30", "10.106.81.31", "10.106.81.32"]);

@@ -1,16 +1,19 @@
 /**
  * Upgrade through the real engine: a stack created by the old main (0e03142) against three simulated nodes is taken
  * over by the current tree with the same `file://` backend, stack and config file. The config is one both trees
- * accept: the Day 2 suite's (no DNS backend), with the default certificate source, onNodeCsr with the stack's local
+ * accept: the Day 2 suite's with the zone-file DNS backend and the default certificate source, onNodeCsr with the stack's local
  * CA, so the old per-node CSRs (subjectAltName: the domain and every node's FQDN) are in state.
  *
  * What the current tree must do with that stack: a refresh that changes nothing; a preview and an up that create,
  * replace and delete nothing, with no mutating MMP command and no Call Bridge API write; then only `same`.
  *
- * Resources (25): the stack, the XmppResilientCluster and CertificateMaterial components, the nodejs and tls
+ * Resources (28): the stack, the XmppResilientCluster and CertificateMaterial components, the nodejs and tls
  * providers, the CA key and certificate, per node a NodeCsr, a LocallySignedCert and three NodeFiles (cert, bundle,
- * trust), the XmppCluster, three CallBridgeXmppSettings and the ClusterVerification.
+ * trust), the XmppCluster, three CallBridgeXmppSettings, the ClusterVerification, and XmppDnsRecords with its guard
+ * and zone-file output.
  */
+import { readFileSync, rmSync } from "node:fs";
+import * as path from "node:path";
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type SimCluster, startSimCluster } from "../sim";
@@ -22,7 +25,8 @@ import { materialiseTree, moveStack, removeUpgradeStack, type Tree } from "./sup
 
 /** The old main. */
 const OLD_MAIN = "0e03142";
-const RESOURCES = 25;
+/** 25 for the cluster and certificates, 3 for DNS: XmppDnsRecords, its blast-radius guard and the zone-file output. */
+const RESOURCES = 28;
 const NODES = ["cb1", "cb2", "cb3"];
 const VERIFICATION = "pulumi-nodejs:dynamic/cms:ClusterVerification";
 
@@ -84,6 +88,8 @@ describe.skipIf("skip" in engine)(`upgrade from ${OLD_MAIN} to the current tree`
       }),
     );
   let filesBefore: ReturnType<typeof files>;
+  let dnsDir = "";
+  let zoneBefore = "";
 
   beforeAll(async () => {
     oldTree = materialiseTree(OLD_MAIN);
@@ -100,7 +106,12 @@ describe.skipIf("skip" in engine)(`upgrade from ${OLD_MAIN} to the current tree`
     });
     // Only keys the old schema knew (it ignored unknown ones; the current one refuses them). onNodeCsr is the default
     // in both; naming it keeps this test about onNodeCsr should the default ever change.
-    const config = clusterStackConfig(sim, { certificates: { source: "onNodeCsr" } });
+    // The zone-file backend: the old program built XmppDnsRecords beside the cluster component, the current one
+    // builds it as the component's child (an alias keeps its URN). An absolute directory, as both trees run in
+    // their own project directory.
+    dnsDir = path.join(REPO_ROOT, ".tmp", `upgrade-dns-${process.pid}`);
+    const dns = { backend: "zonefile", zone: "tptac9.com", directory: dnsDir };
+    const config = clusterStackConfig(sim, { certificates: { source: "onNodeCsr" }, dns });
     oldStack = await testStack({ workDir: oldTree.dir, config });
   }, 120_000);
 
@@ -112,6 +123,7 @@ describe.skipIf("skip" in engine)(`upgrade from ${OLD_MAIN} to the current tree`
     } finally {
       await sim?.stop();
       oldTree?.remove();
+      if (dnsDir) rmSync(dnsDir, { recursive: true, force: true });
     }
   });
 
@@ -128,6 +140,8 @@ describe.skipIf("skip" in engine)(`upgrade from ${OLD_MAIN} to the current tree`
     }
     expect(apiWrites()).toHaveLength(3);
     filesBefore = files();
+    zoneBefore = readFileSync(path.join(dnsDir, "tptac9.com.xmpp.nsupdate"), "utf8");
+    expect(zoneBefore).toContain("_xmpp-component._tcp.tptac9.com.");
   });
 
   it(`the current code refreshes the old state: ${RESOURCES} same, nothing else`, async () => {
@@ -146,7 +160,7 @@ describe.skipIf("skip" in engine)(`upgrade from ${OLD_MAIN} to the current tree`
     expect(refresh.summary.resourceChanges).toEqual({ same: RESOURCES });
   });
 
-  it("the current code previews: 0 create, 0 replace, 0 delete; 24 same, 1 update (the verification re-runs)", async () => {
+  it(`the current code previews: 0 create, 0 replace, 0 delete; ${RESOURCES - 1} same, 1 update (the verification re-runs)`, async () => {
     clear();
     const events: EngineEvent[] = [];
     const preview = await current().preview({ diff: true, onOutput, onEvent: (e) => events.push(e) });
@@ -172,6 +186,12 @@ describe.skipIf("skip" in engine)(`upgrade from ${OLD_MAIN} to the current tree`
     expect(ran()).toEqual({});
     expect(apiWrites()).toEqual([]);
     expect(files()).toEqual(filesBefore);
+    expect(readFileSync(path.join(dnsDir, "tptac9.com.xmpp.nsupdate"), "utf8")).toBe(zoneBefore);
+    const dnsUrns = (await current().exportStack()).deployment.resources
+      .map((r: { urn: string }) => r.urn)
+      .filter((u: string) => u.includes("cms:dns:XmppDnsRecords"));
+    expect(dnsUrns.length).toBe(3);
+    for (const urn of dnsUrns) expect(urn).toContain("::cms:xmpp:XmppResilientCluster$cms:dns:XmppDnsRecords");
   });
 
   it("after that up, every dynamic resource stores the new provider shell, none the old ts-node one", async () => {
@@ -179,8 +199,9 @@ describe.skipIf("skip" in engine)(`upgrade from ${OLD_MAIN} to the current tree`
     const resources = (await current().exportStack()).deployment.resources as Stored[];
     const dynamic = resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/"));
     const shells = dynamic.flatMap((r) => (r.inputs?.__provider ? [r.inputs.__provider] : []));
-    // 3 NodeCsr, 9 NodeFile, the XmppCluster, 3 CallBridgeXmppSettings, the ClusterVerification.
-    expect(shells).toHaveLength(17);
+    // 3 NodeCsr, 9 NodeFile, the XmppCluster, 3 CallBridgeXmppSettings, the ClusterVerification, the DNS guard and
+    // the zone-file output.
+    expect(shells).toHaveLength(19);
     expect(shells.filter((s) => !s.includes('"cms-xmpp-resiliency/providers/'))).toEqual([]);
     expect(shells.filter((s) => s.includes("components/") || s.includes("ts-node"))).toEqual([]);
   });

@@ -139,6 +139,9 @@ export function formatIssues(
   return error.issues.flatMap((issue) => {
     const path = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("");
     const where = `${prefix}${path.replace(/^\./, "")}`;
+    if (issue.code === "invalid_type" && / received undefined$/.test(issue.message)) {
+      return [`${where || "(root)"}: missing (expected ${issue.expected})`];
+    }
     if (issue.code !== "unrecognized_keys") return [`${where || "(root)"}: ${issue.message}`];
     const known = schema ? knownKeysAt(schema, issue.path) : [];
     if (issue.path.length === 0) known.push(...extraRootKeys);
