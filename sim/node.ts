@@ -84,7 +84,7 @@ export class SimNode implements MmpNode {
       port: options.apiPort ?? 0,
       keyPem: apiCredentials.keyPem,
       certPem: apiCredentials.certPem,
-      users: this.users,
+      users: options.apiUsers ?? this.users,
       version: this.version,
       bridgeConfig: this.store.bridge,
       bridge: () => this.bridge,

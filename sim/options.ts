@@ -135,6 +135,11 @@ export interface SimNodeOptions {
   version?: string;
   /** Default [{admin, admin}]: SSH and API Basic auth. */
   users?: SimUser[];
+  /**
+   * API Basic auth only, instead of `users` (default: the same users, as CMS authenticates its API against the MMP
+   * accounts). Lets a test give the API another password, so that mixing up the two config keys shows.
+   */
+  apiUsers?: SimUser[];
   /** Accept the SSH exec channel (default false: MMP is driven through an interactive shell). */
   execChannel?: boolean;
   /** Where the Call Bridge sends its SRV/A queries (and where `xmpp cluster join <name>` resolves names). */

@@ -17,7 +17,7 @@ import { parseClusterStatus } from "../src/core/parsers/cluster-status";
 import { parsePkiList } from "../src/core/parsers/pki-list";
 import { parseXmppStatus, type XmppStatus } from "../src/core/parsers/xmpp-status";
 import { DOMAIN, TestPki } from "./certs-fixtures";
-import { clusterStackConfig, SIM_PASSWORD } from "./support/cluster-stack";
+import { clusterStackConfig, SIM_PASSWORD, SIM_USERS } from "./support/cluster-stack";
 import { dispose, engineOrSkipReason, exportedStateText, REPO_ROOT, testStack } from "./support/engine";
 import { randomLoopbackPrefix } from "./support/loopback";
 import { mutating } from "./support/sim-lab";
@@ -45,7 +45,7 @@ class Lab {
       nodes: simNodes.map((name, i) => ({
         name,
         host: `${prefix}.${i + 1}`,
-        users: [{ username: "admin", password: SIM_PASSWORD }],
+        ...SIM_USERS,
       })),
       keepaliveMs: 50,
       electionTimeoutMs: 200,

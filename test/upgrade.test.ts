@@ -17,9 +17,10 @@ import * as path from "node:path";
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type SimCluster, startSimCluster } from "../sim";
-import { clusterStackConfig, SIM_PASSWORD } from "./support/cluster-stack";
+import { clusterStackConfig, SIM_API_PASSWORD, SIM_PASSWORD, SIM_USERS } from "./support/cluster-stack";
 import { engineOrSkipReason, REPO_ROOT, testStack } from "./support/engine";
 import { randomLoopbackPrefix } from "./support/loopback";
+import { leakedSecrets } from "./support/secrets";
 import { mutating } from "./support/sim-lab";
 import { materialiseTree, moveStack, removeUpgradeStack, type Tree } from "./support/upgrade";
 
@@ -98,7 +99,7 @@ describe.skipIf("skip" in engine)(`upgrade from ${OLD_MAIN} to the current tree`
       nodes: NODES.map((name, i) => ({
         name,
         host: `${prefix}.${i + 1}`,
-        users: [{ username: "admin", password: SIM_PASSWORD }],
+        ...SIM_USERS,
       })),
       keepaliveMs: 50,
       electionTimeoutMs: 200,
@@ -211,6 +212,16 @@ describe.skipIf("skip" in engine)(`upgrade from ${OLD_MAIN} to the current tree`
     const preview = await current().preview({ diff: true, onOutput });
     expect(preview.changeSummary, preview.stdout).toEqual({ same: RESOURCES });
     expect(ran()).toEqual({});
+  });
+
+  it("leaves no password or private key in plaintext anywhere, old runs included", async () => {
+    const found = await leakedSecrets({
+      stack: current(),
+      output,
+      secrets: [SIM_PASSWORD, SIM_API_PASSWORD],
+      dirs: [dnsDir],
+    });
+    expect(found).toEqual([]);
   });
 
   it(`the current code destroys the upgraded stack: ${RESOURCES} deleted, every node reset`, async () => {

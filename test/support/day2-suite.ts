@@ -8,9 +8,10 @@ import { type SimBehaviour, type SimCluster, startSimCluster } from "../../sim";
 import { type MmpTarget, withMmpSession } from "../../src/clients/mmp/session";
 import { parseCallBridgeList } from "../../src/core/parsers/callbridge-list";
 import { parseClusterStatus } from "../../src/core/parsers/cluster-status";
-import { clusterStackConfig, SIM_PASSWORD } from "./cluster-stack";
-import { dispose, engineOrSkipReason, exportedStateText, testStack } from "./engine";
+import { clusterStackConfig, SIM_API_PASSWORD, SIM_PASSWORD, SIM_USERS } from "./cluster-stack";
+import { dispose, engineOrSkipReason, testStack } from "./engine";
 import { randomLoopbackPrefix } from "./loopback";
+import { leakedSecrets } from "./secrets";
 import { mutating } from "./sim-lab";
 
 const CERTS = /^xmpp certs xmpp-cb\d-[0-9a-f]{8}\.key xmpp-cb\d-[0-9a-f]{8}\.cer xmpp-cabundle-[0-9a-f]{8}\.cer$/;
@@ -73,7 +74,7 @@ export function day2Suite(layout: string, behaviour: Partial<SimBehaviour>): voi
     const configure = (extra: Record<string, unknown> = {}) =>
       stack.setConfig("cms-xmpp-resiliency:cluster", { value: JSON.stringify({ ...body(), ...extra }) });
     const upClean = async () => {
-      const up = await stack.up({ onOutput });
+      const up = await stack.up({ onOutput, onError: onOutput });
       expect(up.summary.result).toBe("succeeded");
       expect(up.outputs.verificationFindings.value).toEqual([]);
       return up;
@@ -86,7 +87,7 @@ export function day2Suite(layout: string, behaviour: Partial<SimBehaviour>): voi
       }
     };
     const refreshThenUp = async () => {
-      await stack.refresh({ onOutput });
+      await stack.refresh({ onOutput, onError: onOutput });
       clear();
       return upClean();
     };
@@ -97,7 +98,7 @@ export function day2Suite(layout: string, behaviour: Partial<SimBehaviour>): voi
         nodes: [1, 2, 3, 4, 5].map((i) => ({
           name: `cb${i}`,
           host: `${prefix}.${i}`,
-          users: [{ username: "admin", password: SIM_PASSWORD }],
+          ...SIM_USERS,
           behaviour,
         })),
         keepaliveMs: 50,
@@ -154,9 +155,9 @@ export function day2Suite(layout: string, behaviour: Partial<SimBehaviour>): voi
 
     it("leaves a converged cluster alone: no change in preview, 0 mutating commands, 0 API writes", async () => {
       clear();
-      const preview = await stack.preview({ onOutput });
+      const preview = await stack.preview({ onOutput, onError: onOutput });
       expect(preview.changeSummary).toEqual({ same: expect.any(Number) });
-      const up = await stack.up({ onOutput });
+      const up = await stack.up({ onOutput, onError: onOutput });
       expect(Object.keys(up.summary.resourceChanges ?? {})).toEqual(["same"]);
       expect(ran()).toEqual({});
       expect(apiWrites()).toEqual([]);
@@ -304,7 +305,7 @@ export function day2Suite(layout: string, behaviour: Partial<SimBehaviour>): voi
       clear();
       const preview = await stack.preview({ diff: true, onOutput });
       expect(preview.stdout).toContain("(unreachable: connect ");
-      const failed = await stack.up({ onOutput }).then(
+      const failed = await stack.up({ onOutput, onError: onOutput }).then(
         () => "",
         (err: Error) => err.message,
       );
@@ -397,19 +398,18 @@ export function day2Suite(layout: string, behaviour: Partial<SimBehaviour>): voi
       await expectNoDuplicates();
     });
 
-    it("never shows a secret in plaintext in state or engine output", async () => {
+    it("never shows a secret in plaintext: engine stdout/stderr, state export, backend history and backups, logs", async () => {
       const secrets = parseCallBridgeList(
         await withMmpSession(target("cb1"), (s) => s.run("xmpp callbridge list", { sensitiveOutput: true })),
       ).map((e) => e.secret as string);
       expect(secrets).toHaveLength(2);
-      const everything = `${await exportedStateText(stack)}\n${output.join("")}`;
-      for (const secret of [...secrets, SIM_PASSWORD, "wrongByHand00000Ab1"]) expect(everything).not.toContain(secret);
-      expect(everything).not.toMatch(/BEGIN (RSA |EC )?PRIVATE KEY/);
+      const all = [...secrets, SIM_PASSWORD, SIM_API_PASSWORD, "wrongByHand00000Ab1"];
+      expect(await leakedSecrets({ stack, output, secrets: all })).toEqual([]);
     });
 
     it("destroys in the safe order: members leave before they are reset, the initializer last", async () => {
       clear();
-      await stack.destroy({ onOutput });
+      await stack.destroy({ onOutput, onError: onOutput });
       const leave = ["xmpp disable", "xmpp cluster disable", "xmpp reset"];
       // The initializer drops a leaver's entry only if the leaver's own leave has not reached it yet (timing).
       const cleanup = (mutating(sim, "cb1").filter((c) => c.startsWith("xmpp cluster remove ")) ?? []).map((c) =>

@@ -211,13 +211,20 @@ export async function inlineTestStack(opts: {
  */
 export async function exportedStateText(stack: Stack): Promise<string> {
   const engine = requireEngine();
-  const x = extras.get(stack);
+  const env = { ...process.env, ...engine.env, ...stack.workspace.envVars };
   const { stdout } = await execFileAsync(
     path.join(engine.pulumiRoot, "bin", "pulumi"),
     ["stack", "export", "--stack", stack.name, "--non-interactive"],
-    { cwd: stack.workspace.workDir, env: { ...process.env, ...(x?.envVars ?? engine.env) }, maxBuffer: 256 << 20 },
+    { cwd: stack.workspace.workDir, env, maxBuffer: 256 << 20 },
   );
   return stdout;
+}
+
+/** Where the stack's `file://` backend keeps its state, history and backups. */
+export function backendDir(stack: Stack): string {
+  const url = stack.workspace.envVars.PULUMI_BACKEND_URL ?? "";
+  if (!url.startsWith("file://")) throw new Error(`stack ${stack.name} has no file:// backend`);
+  return url.slice("file://".length);
 }
 
 /** What `pulumi version` of the engine prints, e.g. "v3.248.0". */
