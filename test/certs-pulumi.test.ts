@@ -9,6 +9,7 @@ import { certificatesConfigSchema } from "../src/core/certs/schema";
 import { type CertificateMaterial, certificateMaterial } from "../src/resources/certs/certificate-material";
 import { outputRunError } from "../src/resources/certs/output-error";
 import { ALL_NAMES, DOMAIN, FQDNS, type Issued, TestPki } from "./certs-fixtures";
+import { routeRunErrors } from "./support/run-errors";
 
 /** What the mocked engine saw. */
 interface Registered {
@@ -48,17 +49,6 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>):
     default:
       return {};
   }
-}
-
-/** Like the Pulumi runtime's own handler: a RunError is the program's clean stop, reported once. */
-const runErrors: unknown[] = [];
-function routeRunErrors(): void {
-  const vitestListeners = process.listeners("unhandledRejection");
-  process.removeAllListeners("unhandledRejection");
-  process.on("unhandledRejection", (reason, promise) => {
-    if (pulumi.RunError.isInstance(reason)) runErrors.push(reason);
-    else for (const listener of vitestListeners) listener(reason, promise);
-  });
 }
 
 beforeAll(() => {

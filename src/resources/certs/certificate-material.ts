@@ -5,7 +5,7 @@ import { requiredNames } from "../../core/certs/names";
 import { type NodeFilePlan, planNodeFiles } from "../../core/certs/node-files";
 import { type CertificatesConfig, certificatesConfigProblems, certificateUnits } from "../../core/certs/schema";
 import type { MmpTargetInput } from "../dynamic/mmp-target";
-import { byoSources } from "./byo-source";
+import { byoSources, type LaterByoMaterial } from "./byo-source";
 import { existingFiles } from "./existing-source";
 import { localCa } from "./local-ca";
 import { offNodeSource } from "./off-node-source";
@@ -53,6 +53,8 @@ export interface CertificateMaterialArgs {
    * while an external CA is pending. Default `cluster`: the main program reads `cms-xmpp-resiliency:cluster`.
    */
   configKey?: string;
+  /** `source: byo`: the PEMs given as Outputs, by unit. */
+  laterByo?: LaterByoMaterial;
 }
 
 export interface CertificateMaterial {
@@ -86,7 +88,7 @@ function obtain(
   parent: pulumi.Resource,
 ): { sources: UnitSource[]; caCertPem?: pulumi.Output<string> } {
   const cfg = args.config;
-  if (cfg.source === "byo") return { sources: byoSources(cfg, units, namesOf, new Date()) };
+  if (cfg.source === "byo") return { sources: byoSources(cfg, units, namesOf, new Date(), args.laterByo) };
   if (cfg.source === "offNode") {
     const ca = localCa(name, cfg.ca, args.domain, cfg.subject, parent);
     return {

@@ -1,4 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { ExistingNodeFileNames } from "../../core/certs/schema";
+import type { MmpTargetInput } from "../dynamic/mmp-target";
 import { dynamicProvider } from "../dynamic/provider-shell";
 import { type ExistingNodeFilesInputs, provider } from "./existing-node-files.provider";
 
@@ -8,6 +10,10 @@ const existingNodeFilesProvider = dynamicProvider("certs/existing-node-files", p
 type Inputs = {
   [K in keyof ExistingNodeFilesInputs]: pulumi.Input<ExistingNodeFilesInputs[K]>;
 };
+
+export function toInputs(mmp: pulumi.Input<MmpTargetInput>, names: ExistingNodeFileNames): Inputs {
+  return { mmp, ...names };
+}
 
 /**
  * Certificate files an admin already put on a node (`certificates.source: existing`), checked over MMP before the

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { type CertificateExpiry, expiryAt } from "../../core/certs/expiry";
 import { type ExistingConfig, existingFilesOf } from "../../core/certs/schema";
 import type { CertificateMaterial, CertificateMaterialArgs, NodeCertificateFiles } from "./certificate-material";
+import * as existingNodeFiles from "./existing-node-files.resource";
 import { ExistingNodeFiles } from "./existing-node-files.resource";
 
 /**
@@ -16,7 +17,9 @@ export function existingFiles(
   const configPath = args.configPath ?? "certificates";
   const checked = args.nodes.map((node) => {
     const names = existingFilesOf(args.config, node.name, configPath);
-    const check = new ExistingNodeFiles(`${name}-${node.name}-existing`, { mmp: node.mmp, ...names }, { parent });
+    const check = new ExistingNodeFiles(`${name}-${node.name}-existing`, existingNodeFiles.toInputs(node.mmp, names), {
+      parent,
+    });
     const files: NodeCertificateFiles = {
       node: node.name,
       keyFile: pulumi.output(names.keyFile),

@@ -8,7 +8,7 @@ const nodeFileProvider = dynamicProvider("certs/node-file", provider);
 
 type Inputs = { [K in keyof NodeFileInputs]: pulumi.Input<NodeFileInputs[K]> };
 
-export function toInputs(mmp: MmpTargetInput, upload: CertificateUpload): Inputs {
+export function toInputs(mmp: pulumi.Input<MmpTargetInput>, upload: CertificateUpload): Inputs {
   return { mmp, name: upload.name, content: upload.secret ? pulumi.secret(upload.content) : upload.content };
 }
 

@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { formatCertificateProblems } from "../../core/certs/checks";
-import { requiredNames } from "../../core/certs/names";
 import type { OnNodeCsrConfig } from "../../core/certs/schema";
 import type { CertificateMaterialArgs, CertificateNode } from "./certificate-material";
 import { externalCaCertificates } from "./external-ca";
 import { localCa, signRequest } from "./local-ca";
+import * as nodeCsr from "./node-csr.resource";
 import { NodeCsr } from "./node-csr.resource";
 import { readPemInput } from "./pem-input";
 import { type UnitSource, unitLabel } from "./unit-source";
@@ -27,15 +27,7 @@ export function onNodeCsrSources(
     const holder: CertificateNode = holderOf(unit);
     const csr = new NodeCsr(
       `${name}-${unit}-csr`,
-      {
-        node: holder.name,
-        unit,
-        mmp: holder.mmp,
-        commonName: args.domain,
-        subjectAltNames: requiredNames(args.domain, args.nodes, unit),
-        subject: cfg.subject,
-        exportKey,
-      },
+      nodeCsr.toInputs(args.domain, args.nodes, holder, unit, { subject: cfg.subject, exportKey }),
       { parent },
     );
     return { unit, holder, csr };

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterConfig } from "../../core/config";
-import type { BridgeApiInput } from "../dynamic/api-target";
+import type { BridgeApiArgs } from "../dynamic/api-target";
 import { dynamicProvider } from "../dynamic/provider-shell";
 import { type CallBridgeSettingsInputs, provider } from "./callbridge-settings.provider";
 
@@ -8,7 +8,7 @@ const callBridgeSettingsProvider = dynamicProvider("cluster/callbridge-settings"
 
 type Inputs = { [K in keyof CallBridgeSettingsInputs]: pulumi.Input<CallBridgeSettingsInputs[K]> };
 
-export function toInputs(cfg: ClusterConfig, api: BridgeApiInput, sharedSecret: pulumi.Input<string>): Inputs {
+export function toInputs(cfg: ClusterConfig, api: BridgeApiArgs, sharedSecret: pulumi.Input<string>): Inputs {
   return {
     ...api,
     domain: cfg.domain,

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { type ClusterConfig, type NodeConfig, xmppAddressOf } from "../../core/config";
-import type { BridgeApiInput } from "../dynamic/api-target";
+import type { BridgeApiArgs } from "../dynamic/api-target";
 import type { MmpTargetInput } from "../dynamic/mmp-target";
 import { dynamicProvider } from "../dynamic/provider-shell";
 import { type ClusterVerificationInputs, provider } from "./cluster-verification.provider";
@@ -11,15 +11,15 @@ type Inputs = { [K in keyof ClusterVerificationInputs]: pulumi.Input<ClusterVeri
 
 export function toInputs(
   cfg: ClusterConfig,
-  mmp: (node: NodeConfig) => MmpTargetInput,
-  bridgeApis: BridgeApiInput[],
+  mmp: (node: NodeConfig) => pulumi.Input<MmpTargetInput>,
+  bridgeApis: BridgeApiArgs[],
   revision: pulumi.Input<string>,
   dns: ClusterVerificationInputs["dns"] | undefined,
 ): Inputs {
   return {
-    nodes: cfg.nodes.map((n) => ({ name: n.name, xmppAddress: xmppAddressOf(n), mmp: mmp(n) })),
+    nodes: pulumi.output(cfg.nodes.map((n) => ({ name: n.name, xmppAddress: xmppAddressOf(n), mmp: mmp(n) }))),
     callBridges: cfg.callBridges.map((b) => b.name),
-    bridgeApis,
+    bridgeApis: pulumi.output(bridgeApis),
     timeoutSeconds: cfg.verification.timeoutSeconds,
     revision,
     ...(dns ? { dns } : {}),

@@ -150,7 +150,9 @@ async function previewPlan(
   const news = withPendingFiles(input);
   if (hasUnknown(news)) {
     const names = Array.isArray(news.nodes) ? news.nodes.map((n) => n.name) : ["(all nodes)"];
-    return Object.fromEntries(names.map((name) => [name, ["(planned once the certificate files are known)"]]));
+    return Object.fromEntries(
+      names.map((name) => [name, ["(planned once its certificate files and host key are known)"]]),
+    );
   }
   return withPlannedCluster(operation(news, olds), async (_sessions, plan) => describePlan(plan));
 }

@@ -16,7 +16,7 @@ type Inputs = Omit<{ [K in keyof XmppClusterInputs]: pulumi.Input<XmppClusterInp
 export function toInputs(
   cfg: ClusterConfig,
   files: NodeCertificateFiles[],
-  mmp: (node: NodeConfig) => MmpTargetInput,
+  mmp: (node: NodeConfig) => pulumi.Input<MmpTargetInput>,
 ): Inputs {
   const byNode = new Map(files.map((f) => [f.node, f]));
   return {

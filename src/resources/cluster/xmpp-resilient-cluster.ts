@@ -1,27 +1,20 @@
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { expiryWarning } from "../../core/certs/expiry";
-import type { CertificatesConfigInput } from "../../core/certs/schema";
-import {
-  type ClusterConfig,
-  type ClusterConfigInput,
-  ConfigError,
-  configWarnings,
-  type NodeConfig,
-  xmppAddressOf,
-} from "../../core/config";
+import { type ClusterConfig, ConfigError, configWarnings, type NodeConfig, xmppAddressOf } from "../../core/config";
 import type { DnsConfigInput } from "../../core/dns/schema";
-import { parseStackConfig } from "../../core/stack-config";
+import { parseStackConfig, type StackConfig } from "../../core/stack-config";
 import { certificateMaterial, type NodeCertificateFiles } from "../certs/certificate-material";
 import * as nodeFile from "../certs/node-file.resource";
 import { NodeFile } from "../certs/node-file.resource";
 import { XmppDnsRecords } from "../dns/xmpp-dns-records";
-import { bridgeApiInputs } from "../dynamic/api-target";
+import { type BridgeApiArgs, bridgeApiInputs } from "../dynamic/api-target";
 import { type MmpTargetInput, mmpTargetInput } from "../dynamic/mmp-target";
 import * as callBridgeSettings from "./callbridge-settings.resource";
 import { CallBridgeXmppSettings } from "./callbridge-settings.resource";
 import * as clusterVerification from "./cluster-verification.resource";
 import { ClusterVerification } from "./cluster-verification.resource";
+import { type CertificatesArgs, type ClusterArgs, type LaterInputs, splitLaterInputs } from "./later-inputs";
 import * as xmppCluster from "./xmpp-cluster.resource";
 import { XmppCluster } from "./xmpp-cluster.resource";
 
@@ -29,11 +22,15 @@ export interface XmppResilientClusterArgs {
   /**
    * The cluster: domain, nodes, Call Bridges and options, exactly as under the stack config key `cluster` (without
    * its `certificates` and `dns`). Validated by the component; a problem fails the program before any resource
-   * exists, with the same field-named messages as the stack config.
+   * exists, with the same field-named messages as the stack config. A node's `hostKeyFingerprint` and
+   * `api.caCertPem` may be Outputs of other resources: they are checked the same way once known.
    */
-  cluster: ClusterConfigInput;
-  /** Default: per-node certificates from `pki csr` on each node, signed by a CA the stack creates. */
-  certificates?: CertificatesConfigInput;
+  cluster: ClusterArgs;
+  /**
+   * Default: per-node certificates from `pki csr` on each node, signed by a CA the stack creates. With `source: byo`
+   * the PEMs may be Outputs (e.g. from a secret store); they are checked before anything is uploaded.
+   */
+  certificates?: CertificatesArgs;
   /** The cluster's SRV and A records. Default: none (the admin keeps DNS by hand). */
   dns?: DnsConfigInput;
   /** The TSIG secret for `dns.backend: rfc2136`, when it is not in `dns.tsig.secret` (e.g. from a secret store). */
@@ -64,7 +61,7 @@ export class XmppResilientCluster extends pulumi.ComponentResource {
 
   constructor(name: string, args: XmppResilientClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("cms:xmpp:XmppResilientCluster", name, {}, opts);
-    const stack = validated(args);
+    const { stack, later } = validated(args);
     const cfg = stack.cluster;
     const project = pulumi.getProject();
     const secretKeys = args.secretKeys ?? {
@@ -73,7 +70,11 @@ export class XmppResilientCluster extends pulumi.ComponentResource {
     };
     requireSecrets(cfg, secretKeys);
     for (const warning of configWarnings(cfg)) pulumi.log.warn(warning, this);
-    const mmp = (node: NodeConfig) => mmpTargetInput(cfg, node, secretKeys.mmpPassword);
+    const mmp = (node: NodeConfig): pulumi.Input<MmpTargetInput> => {
+      const target = mmpTargetInput(cfg, node, secretKeys.mmpPassword);
+      const fingerprint = later.hostKeyFingerprints.get(node.name);
+      return fingerprint ? fingerprint.apply((hostKeyFingerprint) => ({ ...target, hostKeyFingerprint })) : target;
+    };
 
     const dns =
       stack.dns.backend === "none"
@@ -98,6 +99,7 @@ export class XmppResilientCluster extends pulumi.ComponentResource {
         domain: cfg.domain,
         nodes: cfg.nodes.map((n) => ({ name: n.name, fqdn: n.fqdn, mmp: mmp(n) })),
         config: stack.certificates,
+        laterByo: later.byo,
       },
       { parent: this },
     );
@@ -107,7 +109,9 @@ export class XmppResilientCluster extends pulumi.ComponentResource {
       dependsOn: [...files, ...material.checks],
     });
 
-    const bridgeApis = bridgeApiInputs(cfg, secretKeys.apiPassword);
+    const bridgeApis: BridgeApiArgs[] = bridgeApiInputs(cfg, secretKeys.apiPassword).map((api) =>
+      later.caCertPem ? { ...api, caCertPem: later.caCertPem } : api,
+    );
     const settings = bridgeApis.map(
       (api) =>
         new CallBridgeXmppSettings(
@@ -164,7 +168,7 @@ export class XmppResilientCluster extends pulumi.ComponentResource {
     name: string,
     cfg: ClusterConfig,
     files: NodeCertificateFiles[],
-    mmp: (node: NodeConfig) => MmpTargetInput,
+    mmp: (node: NodeConfig) => pulumi.Input<MmpTargetInput>,
   ): NodeFile[] {
     return files.flatMap((f) => {
       const node = cfg.nodes.find((n) => n.name === f.node) as NodeConfig;
@@ -176,14 +180,16 @@ export class XmppResilientCluster extends pulumi.ComponentResource {
 }
 
 /** Validates the args as the stack config is validated; bad input becomes one error listing every problem. */
-function validated(args: XmppResilientClusterArgs) {
-  const raw = { ...args.cluster, certificates: args.certificates, dns: args.dns ?? { backend: "none" } };
+function validated(args: XmppResilientClusterArgs): { stack: StackConfig; later: LaterInputs } {
+  const { cluster, certificates, later } = splitLaterInputs(args.cluster, args.certificates);
+  const raw = { ...cluster, certificates, dns: args.dns ?? { backend: "none" } };
   const tsig = args.tsigSecret;
   try {
-    return parseStackConfig(
+    const stack = parseStackConfig(
       raw,
       typeof tsig === "string" ? tsig : tsig === undefined ? undefined : PENDING_TSIG_SECRET,
     );
+    return { stack, later };
   } catch (err) {
     throw err instanceof ConfigError ? new pulumi.RunError(err.message) : err;
   }

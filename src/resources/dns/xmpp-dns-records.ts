@@ -2,11 +2,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { type DnsNodeInput, type RecordSet, xmppRecordSets } from "../../core/dns/records";
 import type { DnsConfig } from "../../core/dns/schema";
 import { zoneFileLines } from "../../core/dns/zonefile";
+import * as blastRadiusGuard from "./blast-radius-guard.resource";
 import { BlastRadiusGuard } from "./blast-radius-guard.resource";
 import { cloudflareRecords } from "./cloudflare";
 import * as rfc2136 from "./rfc2136-record-set.resource";
 import { Rfc2136RecordSet } from "./rfc2136-record-set.resource";
 import { route53RecordSets } from "./route53";
+import * as zoneFileOutput from "./zonefile-output.resource";
 import { ZoneFileOutput } from "./zonefile-output.resource";
 
 export interface XmppDnsRecordsArgs {
@@ -41,11 +43,9 @@ export class XmppDnsRecords extends pulumi.ComponentResource {
     this.zoneFileLines = pulumi.output(zoneFileLines(this.recordSets));
 
     if (dns.backend !== "none") {
-      const guard = new BlastRadiusGuard(
-        `${name}-guard`,
-        { recordSets: this.recordSets, allowLargeChanges: dns.allowLargeChanges },
-        { parent: this },
-      );
+      const guard = new BlastRadiusGuard(`${name}-guard`, blastRadiusGuard.toInputs(this.recordSets, dns), {
+        parent: this,
+      });
       const childOpts: pulumi.CustomResourceOptions = { parent: this, dependsOn: [guard] };
       switch (dns.backend) {
         case "rfc2136":
@@ -67,11 +67,7 @@ export class XmppDnsRecords extends pulumi.ComponentResource {
           break;
         case "zonefile":
           this.resources = [
-            new ZoneFileOutput(
-              `${name}-zonefile`,
-              { directory: dns.directory, zone: dns.zone, server: dns.server, recordSets: this.recordSets },
-              childOpts,
-            ),
+            new ZoneFileOutput(`${name}-zonefile`, zoneFileOutput.toInputs(dns, this.recordSets), childOpts),
           ];
           break;
       }

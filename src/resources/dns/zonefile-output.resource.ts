@@ -1,8 +1,17 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { RecordSet } from "../../core/dns/records";
+import type { DnsConfig } from "../../core/dns/schema";
 import { dynamicProvider } from "../dynamic/provider-shell";
 import { provider, type ZoneFileOutputInputs } from "./zonefile-output.provider";
 
 const zoneFileProvider = dynamicProvider("dns/zonefile-output", provider);
+
+export function toInputs(
+  dns: Extract<DnsConfig, { backend: "zonefile" }>,
+  recordSets: RecordSet[],
+): ZoneFileOutputInputs {
+  return { directory: dns.directory, zone: dns.zone, server: dns.server, recordSets };
+}
 
 /**
  * Writes the zone-file lines and an nsupdate script instead of applying them, for DNS servers that only accept

@@ -1,3 +1,4 @@
+import type * as pulumi from "@pulumi/pulumi";
 import type { CmsApiTarget } from "../../clients/cms-api/api-client";
 import type { ClusterConfig } from "../../core/config";
 import { requireSecretConfig } from "./provider-config";
@@ -11,6 +12,9 @@ export interface BridgeApiInput {
   caCertPem?: string;
   insecureSkipVerify: boolean;
 }
+
+/** As the program passes it: the CA may be an Output of another resource. */
+export type BridgeApiArgs = Omit<BridgeApiInput, "caCertPem"> & { caCertPem?: pulumi.Input<string> };
 
 /** The Call Bridges whose CMS API the stack manages (those with an `apiUrl`). */
 export function bridgeApiInputs(cfg: ClusterConfig, passwordKey: string): BridgeApiInput[] {
