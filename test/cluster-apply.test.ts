@@ -18,8 +18,9 @@ afterAll(async () => {
 });
 
 describe("applyCluster against three simulated nodes", () => {
-  it("runs the TechNote's order on the initializer and each joiner", async () => {
-    const result = await applyCluster(op());
+  it("runs the TechNote's order on the initializer and each joiner, reporting each step as it completes", async () => {
+    const lines: string[] = [];
+    const result = await applyCluster({ ...op(), progress: (line) => lines.push(line) });
     expect(mutating(lab.sim, "cb1")).toEqual([
       "xmpp domain tptac9.com",
       "xmpp listen a",
@@ -48,8 +49,26 @@ describe("applyCluster against three simulated nodes", () => {
         `xmpp cluster join ${lab.sim.nodes[0].host}`,
       ]);
     }
+    const timed = (node: string) =>
+      lines.filter((l) => l.startsWith(`[${node}] `)).map((l) => l.replace(/\d+\.\d s\b/, "T"));
+    const reads = ["[cb1] read: 4 commands (T)", "[cb1] read: 4 commands (T)"];
+    expect(timed("cb1")).toEqual([
+      reads[0],
+      ...mutating(lab.sim, "cb1").map((command, i) => `[cb1] ${i + 1}/11 ${command} (T)`),
+      "[cb1] in the cluster after T",
+      reads[1],
+    ]);
+    expect(timed("cb3")).toEqual([
+      "[cb3] read: 4 commands (T)",
+      ...mutating(lab.sim, "cb3").map((command, i) => `[cb3] ${i + 1}/11 ${command} (T)`),
+      "[cb3] in the cluster after T",
+      "[cb3] read: 4 commands (T)",
+    ]);
     expect(Object.keys(result.secrets).sort()).toEqual(["cb1", "cb2", "cb3"]);
-    for (const secret of Object.values(result.secrets)) expect(secret).toMatch(/^[A-Za-z0-9]{16}Ab1$/);
+    for (const secret of Object.values(result.secrets)) {
+      expect(secret).toMatch(/^[A-Za-z0-9]{16}Ab1$/);
+      expect(lines.join("\n")).not.toContain(secret);
+    }
     const transcripts = JSON.stringify(lab.sim.nodes.map((n) => n.transcript));
     for (const secret of Object.values(result.secrets)) expect(transcripts).not.toContain(secret);
   });

@@ -126,5 +126,5 @@ describe.skipIf("skip" in engine)("the packed npm package in a separate Pulumi p
     const destroy = await stack.destroy();
     expect(destroy.summary.result).toBe("succeeded");
     expect(destroy.summary.resourceChanges?.delete).toBe(up.summary.resourceChanges?.create);
-  });
+  }, 300_000);
 });

@@ -5,6 +5,7 @@ import { parseCallBridgeList } from "../core/parsers/callbridge-list";
 import { parseClusterStatus } from "../core/parsers/cluster-status";
 import { type ClusterIntent, type ClusterPlan, type Phase, planCluster, planTeardown, type Unit } from "../core/plan";
 import { renderStep, type Step } from "../core/steps";
+import { type Progress, StepProgress } from "./progress";
 import { NodeSessions } from "./sessions";
 
 export interface Leaver {
@@ -23,6 +24,8 @@ export interface ClusterOperation {
   settleTimeoutMs: number;
   /** Activate (restart, initialize, join) one node at a time. Turning this off is only for measurements. */
   serializeActivation?: boolean;
+  /** Told each node's reads and each step as it completes. */
+  progress?: Progress;
 }
 
 export interface ClusterApplyResult {
@@ -37,7 +40,7 @@ export async function withPlannedCluster<T>(
   op: ClusterOperation,
   fn: (sessions: NodeSessions, plan: ClusterPlan, facts: Record<string, NodeFacts>) => Promise<T>,
 ): Promise<T> {
-  const sessions = await NodeSessions.open([...op.targets, ...op.leavers.map((l) => l.target)]);
+  const sessions = await NodeSessions.open([...op.targets, ...op.leavers.map((l) => l.target)], op.progress);
   try {
     const desired = op.intent.nodes.map((n) => n.name);
     const gathered = await sessions.facts([...desired, ...op.leavers.map((l) => l.name)]);
@@ -77,8 +80,11 @@ async function countEntries(session: MmpSession, peer: string): Promise<number> 
   return status.peers.filter((p) => `${p.address}:${p.port}` === peer).length;
 }
 
-/** Runs one step. Steps that depend on live state read it just before they act. */
-async function runStep(session: MmpSession, step: Step, secrets: Record<string, string>): Promise<void> {
+/**
+ * Runs one step. Steps that depend on live state read it just before they act, and return false when that state
+ * shows the step already done.
+ */
+async function runStep(session: MmpSession, step: Step, secrets: Record<string, string>): Promise<boolean> {
   const command = renderStep(step);
   switch (step.op) {
     case "addSecret": {
@@ -87,27 +93,28 @@ async function runStep(session: MmpSession, step: Step, secrets: Record<string, 
         throw new MmpError(step.node, command, "no secret is known for this Call Bridge", "run `pulumi up` again");
       }
       await session.run(command, { secretAnswers: [secret, secret] });
-      return;
+      return true;
     }
     case "addBridge":
       await session.run(command, { sensitiveOutput: true });
-      return;
+      return true;
     case "clusterDisable":
       // A node that leaves while it cannot reach its peers still disables clustering locally (SUCCESS after a
       // FAILURE line); the member cleanup that follows drops its entry.
       await session.run(command, { acceptFailureWhen: /^SUCCESS\b/m });
-      return;
+      return true;
     case "join": {
       // A member whose membership survived rejoins by itself when XMPP starts; joining it again would fail.
       const status = parseClusterStatus(await session.run("xmpp cluster status"));
-      if (status.peers.some((p) => p.address === step.founder)) return;
+      if (status.peers.some((p) => p.address === step.founder)) return false;
       await session.run(command);
-      return;
+      return true;
     }
     case "removePeer": {
       // Whether one `xmpp cluster remove` drops every entry of a duplicated peer is not known, so repeat while
       // the entry is listed, at most once per entry seen.
       let left = await countEntries(session, step.peer);
+      const listed = left > 0;
       for (let tries = left; left > 0 && tries > 0; tries--) {
         await session.run(command);
         left = await countEntries(session, step.peer);
@@ -120,10 +127,11 @@ async function runStep(session: MmpSession, step: Step, secrets: Record<string, 
           `remove it by hand on ${step.node} (\`xmpp cluster remove ${step.peer}\`), then \`pulumi up\``,
         );
       }
-      return;
+      return listed;
     }
     default:
       await session.run(command);
+      return true;
   }
 }
 
@@ -160,17 +168,21 @@ interface Executor {
   sessions: NodeSessions;
   secrets: Record<string, string>;
   settleTimeoutMs: number;
+  progress: StepProgress;
 }
 
 async function runUnit(ex: Executor, unit: Unit): Promise<void> {
   for (const step of unit.steps) {
     try {
-      await runStep(ex.sessions.get(step.node), step, ex.secrets);
+      await ex.progress.step(step, () => runStep(ex.sessions.get(step.node), step, ex.secrets));
     } catch (err) {
       if (!(step.bestEffort && err instanceof MmpError)) throw err;
     }
   }
-  if (unit.settle) await waitUntilClustered(ex.sessions.get(unit.node), ex.settleTimeoutMs);
+  if (unit.settle) {
+    const session = ex.sessions.get(unit.node);
+    await ex.progress.settle(unit.node, () => waitUntilClustered(session, ex.settleTimeoutMs));
+  }
 }
 
 async function runPhase(ex: Executor, phase: Phase, parallel: boolean): Promise<void> {
@@ -204,7 +216,12 @@ export async function applyCluster(op: ClusterOperation): Promise<ClusterApplyRe
       const secret = secretsOf(facts[source])[bridge];
       if (secret) secrets[bridge] = secret;
     }
-    await runPlan({ sessions, secrets, settleTimeoutMs: op.settleTimeoutMs }, plan, op.serializeActivation !== false);
+    const progress = new StepProgress(plan.phases, op.progress ?? (() => {}));
+    await runPlan(
+      { sessions, secrets, settleTimeoutMs: op.settleTimeoutMs, progress },
+      plan,
+      op.serializeActivation !== false,
+    );
     const nodes = op.intent.nodes.map((n) => n.name);
     let after = facts;
     if (plan.phases.length > 0) {
@@ -224,8 +241,12 @@ export async function applyCluster(op: ClusterOperation): Promise<ClusterApplyRe
 export async function teardownCluster(
   nodes: { name: string; xmppAddress: string; target: MmpTarget }[],
   initializer: string,
+  report: Progress = () => {},
 ): Promise<Record<string, string[]>> {
-  const sessions = await NodeSessions.open(nodes.map((n) => n.target));
+  const sessions = await NodeSessions.open(
+    nodes.map((n) => n.target),
+    report,
+  );
   try {
     const gathered = await sessions.facts(nodes.map((n) => n.name));
     const phase = planTeardown(
@@ -235,7 +256,8 @@ export async function teardownCluster(
       }),
       initializer,
     );
-    await runPhase({ sessions, secrets: {}, settleTimeoutMs: 0 }, phase, false);
+    const progress = new StepProgress([phase], report);
+    await runPhase({ sessions, secrets: {}, settleTimeoutMs: 0, progress }, phase, false);
     return sessions.commands();
   } finally {
     sessions.close();

@@ -1,6 +1,7 @@
 import { NodeDownError } from "../clients/mmp/errors";
 import { type MmpSession, type MmpTarget, openMmpSession } from "../clients/mmp/session";
 import type { GatheredFacts } from "../core/facts";
+import { type Progress, readLine } from "./progress";
 import { readFacts } from "./read-facts";
 
 /** One open MMP session per reachable node for the duration of one operation. */
@@ -8,13 +9,14 @@ export class NodeSessions {
   private constructor(
     readonly sessions: Map<string, MmpSession>,
     readonly unreachable: Map<string, string>,
+    private readonly progress: Progress,
   ) {}
 
   /**
    * Connects to every node in parallel. A node that is down is recorded, not thrown, so callers can decide; a node
    * that answered but refused us (password, host key) is a configuration error and is thrown as it is.
    */
-  static async open(targets: MmpTarget[]): Promise<NodeSessions> {
+  static async open(targets: MmpTarget[], progress: Progress = () => {}): Promise<NodeSessions> {
     const sessions = new Map<string, MmpSession>();
     const unreachable = new Map<string, string>();
     const refusals: { index: number; err: Error }[] = [];
@@ -28,7 +30,8 @@ export class NodeSessions {
         }
       }),
     );
-    const all = new NodeSessions(sessions, unreachable);
+    for (const [node, reason] of unreachable) progress(`[${node}] unreachable: ${reason}`);
+    const all = new NodeSessions(sessions, unreachable, progress);
     if (refusals.length > 0) {
       all.close();
       throw refusals.sort((a, b) => a.index - b.index)[0].err;
@@ -51,7 +54,10 @@ export class NodeSessions {
           out[node] = { reachable: false, error: this.unreachable.get(node) ?? "not connected" };
           return;
         }
+        const started = Date.now();
+        const before = session.commands.length;
         out[node] = { reachable: true, facts: await readFacts(session) };
+        this.progress(readLine(node, session.commands.length - before, Date.now() - started));
       }),
     );
     return out;

@@ -4,6 +4,7 @@ import { isClustered, publicFacts } from "../../core/facts";
 import { type ClusterIntent, describePlan } from "../../core/plan";
 import { applyCluster, type ClusterOperation, teardownCluster, withPlannedCluster } from "../../engine/apply";
 import { type MmpTargetInput, mmpTarget } from "../dynamic/mmp-target";
+import { printProgress } from "../dynamic/print-progress";
 import type { DynamicProvider } from "../dynamic/provider-shell";
 
 export interface ClusterNodeInput {
@@ -91,6 +92,7 @@ function operation(news: XmppClusterInputs, olds?: Partial<XmppClusterOutputs>):
     leavers: leavers.map((n) => ({ name: n.name, xmppAddress: n.xmppAddress, target: mmpTarget(n.mmp) })),
     rememberedMembers: rememberedMembers(olds),
     settleTimeoutMs: news.settleSeconds * 1000,
+    progress: printProgress,
   };
 }
 
@@ -221,6 +223,7 @@ export async function remove(_id: string, props: XmppClusterOutputs): Promise<vo
   await teardownCluster(
     props.nodes.map((n) => ({ name: n.name, xmppAddress: n.xmppAddress, target: mmpTarget(n.mmp) })),
     props.initializer,
+    printProgress,
   );
 }
 
