@@ -28,7 +28,8 @@ if [ -f "$_cms_engine_json" ]; then
   esac
   export PULUMI_SKIP_UPDATE_CHECK=true
   export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
-  echo "pulumi-env: $(command -v pulumi) $(pulumi version), PULUMI_HOME=$PULUMI_HOME, backend $PULUMI_BACKEND_URL"
+  # A postgres:// (or any) backend URL may carry a password: never print it.
+  echo "pulumi-env: $(command -v pulumi) $(pulumi version), PULUMI_HOME=$PULUMI_HOME, backend $(printf '%s' "$PULUMI_BACKEND_URL" | sed -E 's#^([a-z0-9+]+://[^:/@]*):[^/@]*@#\1:****@#')"
 else
   echo "pulumi-env: no engine recorded in $_cms_engine_json; run 'npm run engine' first" >&2
 fi

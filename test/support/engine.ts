@@ -29,8 +29,9 @@
  *   Relative imports such as `../../../src/resources/x` work. Stack config files (`Pulumi.<stack>.yaml`) are written
  *   next to that program and removed by `dispose`.
  * - `inlineTestStack` runs a `program` function in the test process; its work dir is a fresh dir under `.tmp/`.
- * - Each stack gets its own `file://` backend under `.tmp/engine-tests/` and the passphrase secrets provider
- *   (passphrase {@link TEST_PASSPHRASE}); `dispose` destroys the resources, removes the stack and the temp dirs.
+ * - Each stack gets its own `file://` backend under `.tmp/engine-tests/` (or the `backendUrl` given, e.g. a
+ *   `postgres://` one) and the passphrase secrets provider (passphrase {@link TEST_PASSPHRASE}); `dispose` destroys
+ *   the resources, removes the stack and the temp dirs.
  */
 import { execFile, execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -134,15 +135,28 @@ function uniqueName(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;
 }
 
-async function prepare(stackName: string | undefined, envVars: Record<string, string> | undefined) {
+interface StackOptions {
+  stackName?: string;
+  config?: TestConfig;
+  envVars?: Record<string, string>;
+  /** The stack's backend; default: a fresh `file://` backend in the stack's temp dir. */
+  backendUrl?: string;
+}
+
+async function prepare(opts: StackOptions) {
   const engine = requireEngine();
-  const name = stackName ?? uniqueName("test");
+  const name = opts.stackName ?? uniqueName("test");
   const tmpDir = path.join(REPO_ROOT, ".tmp", "engine-tests", uniqueName(name));
-  const stateDir = path.join(tmpDir, "state");
-  mkdirSync(stateDir, { recursive: true });
-  const env: Record<string, string> = { ...engine.env, PULUMI_BACKEND_URL: `file://${stateDir}`, ...envVars };
+  mkdirSync(tmpDir, { recursive: true });
+  let backendUrl = opts.backendUrl;
+  if (backendUrl === undefined) {
+    const stateDir = path.join(tmpDir, "state");
+    mkdirSync(stateDir);
+    backendUrl = `file://${stateDir}`;
+  }
+  const env: Record<string, string> = { ...engine.env, PULUMI_BACKEND_URL: backendUrl, ...opts.envVars };
   const pulumiCommand = await PulumiCommand.get({ root: engine.pulumiRoot });
-  return { engine, name, tmpDir, stateDir, env, pulumiCommand };
+  return { engine, name, tmpDir, backendUrl, env, pulumiCommand };
 }
 
 async function finish(stack: Stack, tmpDir: string, env: Record<string, string>, config?: TestConfig) {
@@ -155,13 +169,8 @@ async function finish(stack: Stack, tmpDir: string, env: Record<string, string>,
  * Creates (or selects) a stack of the Pulumi program in `workDir` (absolute, or relative to the repo root) with a
  * fresh temporary backend. `stackName` defaults to a unique `test-…` name.
  */
-export async function testStack(opts: {
-  workDir: string;
-  stackName?: string;
-  config?: TestConfig;
-  envVars?: Record<string, string>;
-}): Promise<Stack> {
-  const p = await prepare(opts.stackName, opts.envVars);
+export async function testStack(opts: StackOptions & { workDir: string }): Promise<Stack> {
+  const p = await prepare(opts);
   const workDir = path.resolve(REPO_ROOT, opts.workDir);
   const stack = await LocalWorkspace.createOrSelectStack(
     { stackName: p.name, workDir },
@@ -180,14 +189,10 @@ export async function testStack(opts: {
  * Like {@link testStack} for an inline `program` run inside the test process. The work dir is a fresh directory
  * under `<repo>/.tmp/`, so dynamic providers find `@pulumi/pulumi` in the repo's node_modules.
  */
-export async function inlineTestStack(opts: {
-  program: PulumiFn;
-  projectName?: string;
-  stackName?: string;
-  config?: TestConfig;
-  envVars?: Record<string, string>;
-}): Promise<Stack> {
-  const p = await prepare(opts.stackName, opts.envVars);
+export async function inlineTestStack(
+  opts: StackOptions & { program: PulumiFn; projectName?: string },
+): Promise<Stack> {
+  const p = await prepare(opts);
   const workDir = path.join(p.tmpDir, "program");
   mkdirSync(workDir, { recursive: true });
   const projectName = opts.projectName ?? "inline-test";
@@ -199,7 +204,7 @@ export async function inlineTestStack(opts: {
       pulumiHome: p.env.PULUMI_HOME,
       pulumiCommand: p.pulumiCommand,
       secretsProvider: "passphrase",
-      projectSettings: { name: projectName, runtime: "nodejs", backend: { url: `file://${p.stateDir}` } },
+      projectSettings: { name: projectName, runtime: "nodejs", backend: { url: p.backendUrl } },
     },
   );
   return finish(stack, p.tmpDir, p.env, opts.config);
@@ -263,4 +268,13 @@ export async function dispose(stack: Stack | undefined): Promise<void> {
       if (x) rmSync(x.tmpDir, { recursive: true, force: true });
     }
   }
+}
+
+/**
+ * Removes only the temp dirs of a second handle on a stack (another workspace on a shared backend), leaving the
+ * stack to the handle that {@link dispose}s it.
+ */
+export function releaseWorkspace(stack: Stack | undefined): void {
+  const x = stack && extras.get(stack);
+  if (x) rmSync(x.tmpDir, { recursive: true, force: true });
 }

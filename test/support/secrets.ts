@@ -3,7 +3,8 @@
  * (for a TSIG key) base64 and hex, in every place the product or the engine writes:
  * - the stdout and stderr of every engine command the test ran (failed runs included: pass their error text);
  * - `pulumi stack export`;
- * - every file under the stack's backend (checkpoint, history, backups);
+ * - every file under the stack's backend (checkpoint, history, backups), or what a test passes as the contents of
+ *   a backend that is not `file://` (e.g. a PostgreSQL dump);
  * - the engine's logs under PULUMI_HOME;
  * - any directory the stack writes to (zone-file output).
  * A private key is found by its PEM marker as well as by its body.
@@ -23,6 +24,8 @@ export interface SecretSearch {
   tsigKeys?: string[];
   /** Directories the stack writes files to. */
   dirs?: string[];
+  /** `[where, text]` of everything a backend that is not `file://` holds; default: the files of the `file://` one. */
+  backend?: [string, string][];
 }
 
 function filesUnder(dir: string): string[] {
@@ -40,7 +43,8 @@ export async function leakedSecrets(search: SecretSearch): Promise<string[]> {
   const places: [string, string][] = [
     ["engine output", search.output.join("")],
     ["pulumi stack export", await exportedStateText(search.stack)],
-    ...filesUnder(backendDir(search.stack)).map((f): [string, string] => [f, readFileSync(f, "utf8")]),
+    ...(search.backend ??
+      filesUnder(backendDir(search.stack)).map((f): [string, string] => [f, readFileSync(f, "utf8")])),
     ...(home ? filesUnder(path.join(home, "logs")) : []).map((f): [string, string] => [f, readFileSync(f, "utf8")]),
     ...(search.dirs ?? []).flatMap(filesUnder).map((f): [string, string] => [f, readFileSync(f, "utf8")]),
   ];
