@@ -181,6 +181,11 @@ export class SimNode implements MmpNode {
     return new Set(this.ssh.loggedIn.values());
   }
 
+  /** SSH connections this node has accepted so far. */
+  get sshConnections(): number {
+    return this.ssh.connectionsAccepted;
+  }
+
   async applyXmppRunning(): Promise<void> {
     const wanted = this.powered && this.store.xmpp.enabled;
     if (wanted && !this.xmpp.running) await this.xmpp.start();

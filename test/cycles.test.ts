@@ -50,7 +50,11 @@ describe.skipIf("skip" in engine)("5 destroy/up cycles from nothing", () => {
 
   it.each([1, 2, 3, 4, 5])("cycle %i: up builds a clean cluster, destroy leaves nothing", async (cycle) => {
     for (const n of sim.nodes) n.clearTranscript();
+    const connections = () => sim.nodes.map((n) => n.sshConnections);
+    const beforeUp = connections();
     const up = await stack.up();
+    // The certificate files, the cluster and its verification share one SSH connection per node.
+    expect(connections().map((c, i) => c - beforeUp[i])).toEqual([1, 1, 1]);
     expect(up.summary.result).toBe("succeeded");
     expect(up.outputs.verificationFindings.value).toEqual([]);
     const hosts = sim.nodes.map((n) => `${n.host}:5222`).sort();
@@ -72,7 +76,9 @@ describe.skipIf("skip" in engine)("5 destroy/up cycles from nothing", () => {
     }
 
     for (const n of sim.nodes) n.clearTranscript();
+    const beforeDestroy = connections();
     const destroy = await stack.destroy();
+    expect(connections().map((c, i) => c - beforeDestroy[i])).toEqual([1, 1, 1]);
     if (cycle === 1) {
       // The joiners leave one at a time, then the initializer drops any peer entry still listed and leaves last.
       const teardown = ["xmpp disable", "xmpp cluster disable", "xmpp reset"];

@@ -28,12 +28,15 @@ export class SshServer {
   private readonly sockets = new Map<string, Socket>();
   /** Username per authenticated connection, for `user list`. */
   readonly loggedIn = new Map<Connection, string>();
+  /** SSH connections accepted since the node started (for tests that count them). */
+  connectionsAccepted = 0;
 
   constructor(private readonly deps: SshServerDeps) {
     this.ssh = new Server({ hostKeys: [deps.hostKey], ident: "OpenSSH_7.4" }, (client, info) => {
       const key = `${info.ip}:${info.port}`;
       const socket = this.sockets.get(key);
       this.sockets.delete(key);
+      this.connectionsAccepted++;
       this.serve(client, socket);
     });
     this.listener = new TrackedListener(deps.host, deps.port, (socket) => {

@@ -6,7 +6,7 @@ import { parseClusterStatus } from "../core/parsers/cluster-status";
 import { type ClusterIntent, type ClusterPlan, type Phase, planCluster, planTeardown, type Unit } from "../core/plan";
 import { renderStep, type Step } from "../core/steps";
 import { type Progress, StepProgress } from "./progress";
-import { NodeSessions } from "./sessions";
+import { type Connect, NodeSessions } from "./sessions";
 
 export interface Leaver {
   name: string;
@@ -26,6 +26,7 @@ export interface ClusterOperation {
   serializeActivation?: boolean;
   /** Told each node's reads and each step as it completes. */
   progress?: Progress;
+  connect?: Connect;
 }
 
 export interface ClusterApplyResult {
@@ -40,7 +41,11 @@ export async function withPlannedCluster<T>(
   op: ClusterOperation,
   fn: (sessions: NodeSessions, plan: ClusterPlan, facts: Record<string, NodeFacts>) => Promise<T>,
 ): Promise<T> {
-  const sessions = await NodeSessions.open([...op.targets, ...op.leavers.map((l) => l.target)], op.progress);
+  const sessions = await NodeSessions.open(
+    [...op.targets, ...op.leavers.map((l) => l.target)],
+    op.progress,
+    op.connect,
+  );
   try {
     const desired = op.intent.nodes.map((n) => n.name);
     const gathered = await sessions.facts([...desired, ...op.leavers.map((l) => l.name)]);
@@ -242,10 +247,12 @@ export async function teardownCluster(
   nodes: { name: string; xmppAddress: string; target: MmpTarget }[],
   initializer: string,
   report: Progress = () => {},
+  connect?: Connect,
 ): Promise<Record<string, string[]>> {
   const sessions = await NodeSessions.open(
     nodes.map((n) => n.target),
     report,
+    connect,
   );
   try {
     const gathered = await sessions.facts(nodes.map((n) => n.name));

@@ -4,6 +4,9 @@ import type { GatheredFacts } from "../core/facts";
 import { type Progress, readLine } from "./progress";
 import { readFacts } from "./read-facts";
 
+/** How the engine gets a node's MMP session: its own connection, or a lease on one the provider process shares. */
+export type Connect = (target: MmpTarget) => Promise<MmpSession>;
+
 /** One open MMP session per reachable node for the duration of one operation. */
 export class NodeSessions {
   private constructor(
@@ -16,14 +19,18 @@ export class NodeSessions {
    * Connects to every node in parallel. A node that is down is recorded, not thrown, so callers can decide; a node
    * that answered but refused us (password, host key) is a configuration error and is thrown as it is.
    */
-  static async open(targets: MmpTarget[], progress: Progress = () => {}): Promise<NodeSessions> {
+  static async open(
+    targets: MmpTarget[],
+    progress: Progress = () => {},
+    connect: Connect = openMmpSession,
+  ): Promise<NodeSessions> {
     const sessions = new Map<string, MmpSession>();
     const unreachable = new Map<string, string>();
     const refusals: { index: number; err: Error }[] = [];
     await Promise.all(
       targets.map(async (target, index) => {
         try {
-          sessions.set(target.node, await openMmpSession(target));
+          sessions.set(target.node, await connect(target));
         } catch (err) {
           if (err instanceof NodeDownError) unreachable.set(target.node, `${err.step}: ${err.detail}`);
           else refusals.push({ index, err: err as Error });

@@ -11,7 +11,7 @@ import {
   verifyCallBridgeStatus,
   verifyClusterFacts,
 } from "../core/verify";
-import { NodeSessions } from "./sessions";
+import { type Connect, NodeSessions } from "./sessions";
 import { verifyXmppDns } from "./verify-dns";
 
 export interface VerifyRequest {
@@ -24,6 +24,7 @@ export interface VerifyRequest {
   dns?: { domain: string; server: { host: string; port: number }; expected: RecordSet[] };
   /** Called with the findings of every look (1, 2, ...), before deciding whether to wait. */
   onLook?: (findings: Finding[], look: number) => void;
+  connect?: Connect;
 }
 
 export interface VerifyOutcome {
@@ -67,7 +68,7 @@ const key = (f: Finding) => `${f.scenario}\n${f.subject}\n${f.problem}`;
  */
 export async function verifyClusterOutcome(req: VerifyRequest): Promise<VerifyOutcome> {
   const started = Date.now();
-  const sessions = await NodeSessions.open(req.targets);
+  const sessions = await NodeSessions.open(req.targets, undefined, req.connect);
   try {
     const deadline = started + req.timeoutMs;
     let previous = new Set<string>();

@@ -38,6 +38,8 @@ export interface MmpSession {
   list(): Promise<string[]>;
   /** Redacted commands run so far in this session, in order. */
   readonly commands: readonly string[];
+  /** False once the connection has closed. */
+  readonly alive: boolean;
   close(): void;
 }
 
@@ -69,6 +71,7 @@ class ShellSession implements MmpSession {
   private sftpChannel: Promise<SFTPWrapper> | undefined;
   private readonly secrets: string[];
   readonly commands: string[] = [];
+  alive = true;
 
   private constructor(
     private readonly target: MmpTarget,
@@ -79,6 +82,9 @@ class ShellSession implements MmpSession {
     readonly hostKeyFingerprint: string,
   ) {
     this.secrets = [target.password];
+    client.on("close", () => {
+      this.alive = false;
+    });
   }
 
   get node(): string {

@@ -1,7 +1,7 @@
 import { X509Certificate } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { MmpError, unlessNodeDown } from "../../clients/mmp/errors";
-import { type MmpSession, withMmpSession } from "../../clients/mmp/session";
+import type { MmpSession } from "../../clients/mmp/session";
 import {
   type FileProblem,
   missingFiles,
@@ -15,6 +15,7 @@ import { type ExistingNodeFileNames, existingFileNameProblem } from "../../core/
 import { parsePkiList } from "../../core/parsers/pki-list";
 import { type MmpTargetInput, mmpTarget } from "../dynamic/mmp-target";
 import type { DynamicProvider } from "../dynamic/provider-shell";
+import { withSharedSession } from "../dynamic/shared-sessions";
 
 export interface ExistingNodeFilesInputs extends ExistingNodeFileNames {
   mmp: MmpTargetInput;
@@ -52,7 +53,7 @@ async function readNotAfter(session: MmpSession, inputs: ExistingNodeFilesInputs
 /** Read-only on the node: `pki list`, `pki match`, and an SFTP download of the (public) certificate. */
 async function verify(inputs: ExistingNodeFilesInputs): Promise<ExistingNodeFilesOutputs> {
   const node = inputs.mmp.node;
-  return withMmpSession(mmpTarget(inputs.mmp), async (session) => {
+  return withSharedSession(mmpTarget(inputs.mmp), async (session) => {
     const listed = parsePkiList(await session.run("pki list"));
     const missing = missingFilesProblem(node, missingFiles(inputs, listed));
     if (missing) throw fail(node, missing);

@@ -1,13 +1,14 @@
 import { createPrivateKey, createPublicKey, randomBytes } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { unlessNodeDown } from "../../clients/mmp/errors";
-import { type MmpSession, withMmpSession } from "../../clients/mmp/session";
+import type { MmpSession } from "../../clients/mmp/session";
 import { buildPkiCsrCommand, type CertificateSubject } from "../../core/certs/csr-command";
 import { csrPublicKeyDer } from "../../core/certs/csr-public-key";
 import { csrBaseName } from "../../core/certs/file-names";
 import { coversNames } from "../../core/certs/names";
 import { type MmpTargetInput, mmpTarget } from "../dynamic/mmp-target";
 import type { DynamicProvider } from "../dynamic/provider-shell";
+import { withSharedSession } from "../dynamic/shared-sessions";
 
 export interface NodeCsrInputs {
   /** The node that runs `pki csr` and keeps the key. */
@@ -102,7 +103,7 @@ export async function create(inputs: NodeCsrInputs): Promise<pulumi.dynamic.Crea
   const csrFile = `${base}.csr`;
   const target = mmpTarget(inputs.mmp);
   const command = commandFor(inputs, base);
-  const made = await withMmpSession(target, async (session) => {
+  const made = await withSharedSession(target, async (session) => {
     await session.run(command, { timeoutMs: Math.max(target.timeoutMs ?? 0, KEYGEN_TIMEOUT_MS) });
     try {
       const certRequestPem = (await session.download(csrFile)).toString("utf8");
@@ -130,7 +131,7 @@ export async function update(
 /** Refresh: the resource is gone when its key is no longer on the node (a node that is down keeps its record). */
 export async function read(id: string, props: NodeCsrOutputs): Promise<pulumi.dynamic.ReadResult<NodeCsrOutputs>> {
   const files = await unlessNodeDown(
-    () => withMmpSession(mmpTarget(props.mmp), (session) => session.list()),
+    () => withSharedSession(mmpTarget(props.mmp), (session) => session.list()),
     [props.keyFile],
   );
   return files.includes(props.keyFile) ? { id, props } : { id: "" };
@@ -139,7 +140,7 @@ export async function read(id: string, props: NodeCsrOutputs): Promise<pulumi.dy
 /** Removes the key and CSR this resource made, and nothing else (nothing, when the node is down or gone). */
 export async function remove(_id: string, props: NodeCsrOutputs): Promise<void> {
   await unlessNodeDown(
-    () => withMmpSession(mmpTarget(props.mmp), (session) => removePresent(session, [props.keyFile, props.csrFile])),
+    () => withSharedSession(mmpTarget(props.mmp), (session) => removePresent(session, [props.keyFile, props.csrFile])),
     undefined,
   );
 }

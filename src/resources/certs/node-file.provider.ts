@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { MmpError, unlessNodeDown } from "../../clients/mmp/errors";
-import { withMmpSession } from "../../clients/mmp/session";
 import { parsePkiList } from "../../core/parsers/pki-list";
 import { type MmpTargetInput, mmpTarget } from "../dynamic/mmp-target";
 import type { DynamicProvider } from "../dynamic/provider-shell";
+import { withSharedSession } from "../dynamic/shared-sessions";
 
 export interface NodeFileInputs {
   mmp: MmpTargetInput;
@@ -25,7 +25,7 @@ export function sha256(text: string): string {
 }
 
 async function upload(inputs: NodeFileInputs): Promise<NodeFileOutputs> {
-  await withMmpSession(mmpTarget(inputs.mmp), async (session) => {
+  await withSharedSession(mmpTarget(inputs.mmp), async (session) => {
     await session.upload(inputs.name, inputs.content);
     const listed = parsePkiList(await session.run("pki list"));
     if (!listed.includes(inputs.name)) {
@@ -64,7 +64,7 @@ export async function update(_id: string, _olds: NodeFileOutputs, news: NodeFile
 export async function remove(_id: string, props: NodeFileOutputs): Promise<void> {
   await unlessNodeDown(
     () =>
-      withMmpSession(mmpTarget(props.mmp), async (session) => {
+      withSharedSession(mmpTarget(props.mmp), async (session) => {
         if ((await session.list()).includes(props.name)) await session.remove(props.name);
       }),
     undefined,
@@ -74,7 +74,7 @@ export async function remove(_id: string, props: NodeFileOutputs): Promise<void>
 /** Refresh: a file removed by hand reads as gone, so the next `up` uploads it again. A node that is down keeps its record. */
 export async function read(id: string, props: NodeFileOutputs): Promise<pulumi.dynamic.ReadResult<NodeFileOutputs>> {
   const present = await unlessNodeDown(
-    () => withMmpSession(mmpTarget(props.mmp), async (session) => (await session.list()).includes(props.name)),
+    () => withSharedSession(mmpTarget(props.mmp), async (session) => (await session.list()).includes(props.name)),
     true,
   );
   return present ? { id, props } : {};

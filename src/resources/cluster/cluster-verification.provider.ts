@@ -4,6 +4,7 @@ import { type VerifyOutcome, type VerifyRequest, verifyClusterOutcome } from "..
 import { type BridgeApiInput, cmsApiTarget } from "../dynamic/api-target";
 import { type MmpTargetInput, mmpTarget } from "../dynamic/mmp-target";
 import type { DynamicProvider } from "../dynamic/provider-shell";
+import { connectShared } from "../dynamic/shared-sessions";
 
 export interface ClusterVerificationInputs {
   nodes: { name: string; xmppAddress: string; mmp: MmpTargetInput }[];
@@ -26,6 +27,7 @@ async function run(inputs: ClusterVerificationInputs, timeoutMs: number): Promis
     bridges: inputs.bridgeApis.map((b) => cmsApiTarget(b, 15_000)),
     timeoutMs,
     dns: inputs.dns,
+    connect: connectShared,
   });
 }
 

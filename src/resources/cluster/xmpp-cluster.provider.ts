@@ -6,6 +6,7 @@ import { applyCluster, type ClusterOperation, teardownCluster, withPlannedCluste
 import { type MmpTargetInput, mmpTarget } from "../dynamic/mmp-target";
 import { printProgress } from "../dynamic/print-progress";
 import type { DynamicProvider } from "../dynamic/provider-shell";
+import { connectShared } from "../dynamic/shared-sessions";
 
 export interface ClusterNodeInput {
   name: string;
@@ -93,6 +94,7 @@ function operation(news: XmppClusterInputs, olds?: Partial<XmppClusterOutputs>):
     rememberedMembers: rememberedMembers(olds),
     settleTimeoutMs: news.settleSeconds * 1000,
     progress: printProgress,
+    connect: connectShared,
   };
 }
 
@@ -224,6 +226,7 @@ export async function remove(_id: string, props: XmppClusterOutputs): Promise<vo
     props.nodes.map((n) => ({ name: n.name, xmppAddress: n.xmppAddress, target: mmpTarget(n.mmp) })),
     props.initializer,
     printProgress,
+    connectShared,
   );
 }
 

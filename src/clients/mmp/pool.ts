@@ -1,0 +1,167 @@
+import { createHash } from "node:crypto";
+import { type MmpSession, type MmpTarget, openMmpSession, type RunOptions } from "./session";
+
+interface Entry {
+  key: string;
+  session: Promise<MmpSession>;
+  leases: number;
+  /** Every use of the connection runs after the one before: one MMP shell answers one command at a time. */
+  queue: Promise<unknown>;
+  /** A use failed (timeout, dropped connection, FAILURE line): its leases keep it, no new lease gets it. */
+  tainted: boolean;
+  idle?: NodeJS.Timeout;
+}
+
+/**
+ * One SSH connection per node, shared by every resource of one engine operation: they all run in the same
+ * provider process. A lease is an MmpSession of its own (its own command list; `close` gives the connection back).
+ * A connection on which anything failed, or that the node closed, is not leased again; an idle one closes after
+ * `idleMs` (the provider process ends with the operation anyway).
+ */
+export class MmpSessionPool {
+  private readonly entries = new Map<string, Entry>();
+  /** Connections opened so far. */
+  opened = 0;
+
+  constructor(
+    private readonly idleMs: number,
+    private readonly open: (target: MmpTarget) => Promise<MmpSession> = openMmpSession,
+  ) {}
+
+  async lease(target: MmpTarget): Promise<MmpSession> {
+    const key = createHash("sha256").update(JSON.stringify(target)).digest("hex");
+    let entry = this.entries.get(key);
+    if (
+      entry &&
+      !entry.tainted &&
+      !(await entry.session.then(
+        (s) => s.alive,
+        () => false,
+      ))
+    ) {
+      this.taint(entry);
+      entry = undefined;
+    }
+    if (!entry || entry.tainted) {
+      this.opened++;
+      entry = { key, session: this.open(target), leases: 0, queue: Promise.resolve(), tainted: false };
+      this.entries.set(key, entry);
+    }
+    const leased: Entry = entry;
+    clearTimeout(leased.idle);
+    leased.leases++;
+    let session: MmpSession;
+    try {
+      session = await leased.session;
+    } catch (err) {
+      this.taint(leased);
+      this.release(leased);
+      throw err;
+    }
+    return new Lease(
+      session,
+      (fn) => this.serialized(leased, fn),
+      () => this.release(leased),
+    );
+  }
+
+  private serialized<T>(entry: Entry, fn: (session: MmpSession) => Promise<T>): Promise<T> {
+    const run = entry.queue.then(async () => {
+      try {
+        return await fn(await entry.session);
+      } catch (err) {
+        this.taint(entry);
+        throw err;
+      }
+    });
+    entry.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private taint(entry: Entry): void {
+    entry.tainted = true;
+    if (this.entries.get(entry.key) === entry) this.entries.delete(entry.key);
+  }
+
+  private release(entry: Entry): void {
+    entry.leases--;
+    if (entry.leases > 0) return;
+    if (entry.tainted) {
+      this.close(entry);
+      return;
+    }
+    entry.idle = setTimeout(() => {
+      this.taint(entry);
+      this.close(entry);
+    }, this.idleMs);
+    entry.idle.unref();
+  }
+
+  private close(entry: Entry): void {
+    clearTimeout(entry.idle);
+    entry.session.then(
+      (s) => s.close(),
+      () => undefined,
+    );
+  }
+}
+
+class Lease implements MmpSession {
+  readonly commands: string[] = [];
+  private released = false;
+
+  constructor(
+    private readonly session: MmpSession,
+    private readonly serialized: <T>(fn: (session: MmpSession) => Promise<T>) => Promise<T>,
+    private readonly onRelease: () => void,
+  ) {}
+
+  get node(): string {
+    return this.session.node;
+  }
+
+  get hostKeyFingerprint(): string {
+    return this.session.hostKeyFingerprint;
+  }
+
+  get alive(): boolean {
+    return !this.released && this.session.alive;
+  }
+
+  private use<T>(fn: (session: MmpSession) => Promise<T>): Promise<T> {
+    return this.serialized(async (session) => {
+      const before = session.commands.length;
+      try {
+        return await fn(session);
+      } finally {
+        this.commands.push(...session.commands.slice(before));
+      }
+    });
+  }
+
+  run(command: string, options?: RunOptions): Promise<string> {
+    return this.use((s) => s.run(command, options));
+  }
+
+  upload(name: string, content: Buffer | string): Promise<void> {
+    return this.use((s) => s.upload(name, content));
+  }
+
+  download(name: string): Promise<Buffer> {
+    return this.use((s) => s.download(name));
+  }
+
+  remove(name: string): Promise<void> {
+    return this.use((s) => s.remove(name));
+  }
+
+  list(): Promise<string[]> {
+    return this.use((s) => s.list());
+  }
+
+  close(): void {
+    if (this.released) return;
+    this.released = true;
+    this.onRelease();
+  }
+}

@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MmpSessionPool } from "../src/clients/mmp/pool";
+import { type SimLab, startSimLab } from "./support/sim-lab";
+
+/** The shared connection pool of a provider process, against simulated nodes over real SSH. */
+let lab: SimLab;
+beforeAll(async () => {
+  lab = await startSimLab(1);
+});
+afterAll(async () => {
+  await lab?.sim.stop();
+});
+const node = () => lab.sim.nodes[0];
+
+describe("MmpSessionPool", () => {
+  it("gives every lease of one node the same connection, one command at a time, each lease its own command list", async () => {
+    const pool = new MmpSessionPool(60_000);
+    const before = node().sshConnections;
+    const [a, b] = await Promise.all([pool.lease(lab.targets[0]), pool.lease(lab.targets[0])]);
+    const outputs = await Promise.all([a.run("xmpp"), b.run("xmpp cluster status"), a.run("xmpp callbridge list")]);
+    expect(outputs[0]).toMatch(/^Enabled\s*:/m);
+    expect(a.commands).toEqual(["xmpp", "xmpp callbridge list"]);
+    expect(b.commands).toEqual(["xmpp cluster status"]);
+    a.close();
+    b.close();
+    const c = await pool.lease(lab.targets[0]);
+    await c.run("version");
+    c.close();
+    expect(node().sshConnections - before).toBe(1);
+    expect(pool.opened).toBe(1);
+    // The commands reached the node in the order they were given.
+    expect(
+      node()
+        .transcript.slice(-4)
+        .map((e) => e.command),
+    ).toEqual(["xmpp", "xmpp cluster status", "xmpp callbridge list", "version"]);
+  });
+
+  it("does not lease a connection again after a command failed on it; its lease keeps it", async () => {
+    const pool = new MmpSessionPool(60_000);
+    const before = node().sshConnections;
+    const a = await pool.lease(lab.targets[0]);
+    await expect(a.run("xmpp no-such-command")).rejects.toThrow(/\[cb1\]/);
+    expect(await a.run("version")).toMatch(/\d/);
+    const b = await pool.lease(lab.targets[0]);
+    await b.run("version");
+    a.close();
+    b.close();
+    expect(node().sshConnections - before).toBe(2);
+    expect(pool.opened).toBe(2);
+  });
+
+  it("connects afresh when the node dropped the connection while it was idle", async () => {
+    const pool = new MmpSessionPool(60_000);
+    const before = node().sshConnections;
+    const a = await pool.lease(lab.targets[0]);
+    await a.run("version");
+    a.close();
+    await node().stop();
+    await node().start();
+    await new Promise((r) => setTimeout(r, 100));
+    const b = await pool.lease(lab.targets[0]);
+    expect(await b.run("version")).toMatch(/\d/);
+    b.close();
+    expect(node().sshConnections - before).toBe(2);
+    expect(pool.opened).toBe(2);
+  });
+});
