@@ -87,7 +87,7 @@ describe("the CMS API client against the simulator's API over HTTPS", () => {
     );
     expect(await failureOf(refused)).toBe(
       `[cb1] PUT ${XMPP}: HTTP 400 (parameter serverAddress: invalidValue)\n` +
-        "  next: correct callBridges[].serverAddress for this Call Bridge in the stack config, then up again",
+        "  next: correct callBridges[].serverAddress for this Call Bridge in the stack config, then run pulumi up again",
     );
     await expect(refused).rejects.toMatchObject({ httpStatus: 400, unreachable: false });
     const last = node().transcript.at(-1);
@@ -176,7 +176,7 @@ describe("the CMS API client on answers the simulator never gives", () => {
     };
     expect(await failureOf(put())).toBe(
       `[cb9] PUT ${XMPP}: HTTP 400 (parameter uniqueName: valueTooLong; parameter domain: invalidValue)\n` +
-        "  next: correct callBridges[].name and domain for this Call Bridge in the stack config, then up again",
+        "  next: correct callBridges[].name and domain for this Call Bridge in the stack config, then run pulumi up again",
     );
   });
 
@@ -185,7 +185,7 @@ describe("the CMS API client on answers the simulator never gives", () => {
     const failure = await put().catch((err: Error) => err);
     expect((failure as Error).message).toBe(
       `[cb9] PUT ${XMPP}: HTTP 404 (objectDoesNotExist)\n` +
-        "  next: see the CMS API reference for this failure, correct it on the Call Bridge or in the stack config, then up again",
+        "  next: see the CMS API reference for this failure, correct it on the Call Bridge or in the stack config, then run pulumi up again",
     );
     expect((failure as Error).message).not.toContain(SECRET);
   });

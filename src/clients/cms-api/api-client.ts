@@ -54,8 +54,8 @@ function failureHint(failures: ApiFailure[]): string {
   }
   const fields = [...new Set(failures.flatMap((f) => (f.parameter && CONFIG_FIELDS[f.parameter]) || []))];
   if (fields.length > 0)
-    return `correct ${fields.join(" and ")} for this Call Bridge in the stack config, then up again`;
-  return "see the CMS API reference for this failure, correct it on the Call Bridge or in the stack config, then up again";
+    return `correct ${fields.join(" and ")} for this Call Bridge in the stack config, then run pulumi up again`;
+  return "see the CMS API reference for this failure, correct it on the Call Bridge or in the stack config, then run pulumi up again";
 }
 
 /** The error for an HTTP error answer, with what the API's `<failureDetails>` say. */
