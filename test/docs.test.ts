@@ -54,7 +54,7 @@ describe("the stack config JSON Schema", () => {
     ).toBeUndefined();
   });
 
-  it("accepts the package example's cluster (examples/separate-program, no certificates or dns)", () => {
+  it("accepts a cluster without certificates or dns, the shape examples/separate-program reads", () => {
     const { certificates: _, dns: __, ...separate } = lab();
     expect(cluster.safeParse(separate).error).toBeUndefined();
   });
