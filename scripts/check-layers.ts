@@ -9,7 +9,7 @@ type Layer = (typeof LAYERS)[number];
 /** Packages each layer may import besides `node:` built-ins and the layers below it. */
 const PACKAGES: Record<Layer, RegExp> = {
   core: /^(zod|dns-packet)$/,
-  clients: /^(zod|ssh2|dns-packet)$/,
+  clients: /^(zod|ssh2|dns-packet|fast-xml-parser)$/,
   engine: /^(zod)$/,
   resources: /^(zod|@pulumi\/[a-z0-9-]+)$/,
   program: /^(zod|@pulumi\/[a-z0-9-]+)$/,

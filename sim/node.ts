@@ -93,6 +93,7 @@ export class SimNode implements MmpNode {
         if (this.powered) this.bridge.restart();
       },
       faults: this.faults,
+      behaviour: this.behaviour,
       transcript: this.log,
       startedAt: () => this.startedAt,
     });

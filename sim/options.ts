@@ -58,6 +58,14 @@ export interface SimBehaviour {
    * [I] Whether a change needs a restart. Default false (takes effect at once).
    */
   trustChangeNeedsRestart: boolean;
+  /**
+   * `PUT /api/v1/system/configuration/xmpp` refuses a `serverAddress` that is neither blank nor `host` or
+   * `host:port` (port 1-65535): HTTP 400 with
+   * `<failureDetails><parameterError parameter="serverAddress" error="invalidValue" /></failureDetails>`.
+   * [I] The failure format is the one the simulator answers an unrecognised parameter with; which values the API
+   * checks and the error name are not confirmed by any source. Default true (checked).
+   */
+  apiChecksServerAddress: boolean;
 }
 
 export const DEFAULT_BEHAVIOUR: SimBehaviour = {
@@ -71,6 +79,7 @@ export const DEFAULT_BEHAVIOUR: SimBehaviour = {
   clusterStatusWhileXmppDisabled: "remembered-peers",
   clusterRemoveDropsAllEntries: true,
   trustChangeNeedsRestart: false,
+  apiChecksServerAddress: true,
 };
 
 /** Every value each switch accepts (for the CLI's `--behaviour key=value`), the default first. */
@@ -85,6 +94,7 @@ export const BEHAVIOUR_CHOICES: { readonly [K in keyof SimBehaviour]: readonly S
   clusterStatusWhileXmppDisabled: ["remembered-peers", "no-peers"],
   clusterRemoveDropsAllEntries: [true, false],
   trustChangeNeedsRestart: [false, true],
+  apiChecksServerAddress: [true, false],
 };
 
 /**

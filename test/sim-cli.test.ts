@@ -95,7 +95,7 @@ describe("simulator CLI", () => {
     expect(() => parseCliArgs(["--behaviour", "bogus=1"])).toThrow(
       "--behaviour: unknown switch 'bogus'; allowed: noQuorumState, clusterChangesRequireXmppDisabled, " +
         "authFailureFailover, acceptSubAltName, xmppBlockTrustBundle, xmppBlockClustered, callbridgeListLayout, " +
-        "clusterStatusWhileXmppDisabled, clusterRemoveDropsAllEntries, trustChangeNeedsRestart",
+        "clusterStatusWhileXmppDisabled, clusterRemoveDropsAllEntries, trustChangeNeedsRestart, apiChecksServerAddress",
     );
     expect(() => parseCliArgs(["--behaviour", "callbridgeListLayout=wide"])).toThrow(
       "--behaviour callbridgeListLayout needs one of aligned, compact, not 'wide'",

@@ -4,7 +4,7 @@ import type { CallBridge } from "../callbridge/call-bridge";
 import type { Faults } from "../faults";
 import { TrackedListener } from "../net/tracked-listener";
 import type { BridgeConfig } from "../node-state";
-import type { SimUser } from "../options";
+import type { SimBehaviour, SimUser } from "../options";
 import { checkPassword } from "../ssh/check-password";
 import type { Transcript } from "../transcript";
 import { readForm } from "./request-body";
@@ -22,6 +22,7 @@ export interface ApiServerDeps {
   /** The XMPP settings changed: restart the Call Bridge's connection. */
   onBridgeConfigChanged(): void;
   faults: Faults;
+  behaviour: SimBehaviour;
   transcript: Transcript;
   startedAt: () => number;
 }
@@ -29,6 +30,14 @@ export interface ApiServerDeps {
 const XMPP_PATH = "/api/v1/system/configuration/xmpp";
 const STATUS_PATH = "/api/v1/system/status";
 const XMPP_FIELDS = ["uniqueName", "domain", "sharedSecret", "serverAddress"] as const;
+
+/** Blank (DNS SRV lookup), `host` or `host:port` with a port of 1-65535. */
+function validServerAddress(value: string): boolean {
+  const match = /^[A-Za-z0-9.-]+(?::(\d{1,5}))?$/.exec(value);
+  return (
+    value === "" || (match !== null && (match[1] === undefined || (Number(match[1]) >= 1 && Number(match[1]) <= 65535)))
+  );
+}
 
 /** The Call Bridge's HTTPS REST API (Basic auth, form-encoded input, XML output). */
 export class ApiServer {
@@ -121,6 +130,12 @@ export class ApiServer {
       this.deps.transcript.record(`API PUT ${XMPP_PATH} ${logged.join("&")}`, "error", "400 unrecognised parameter");
       const errors = unknown.map((name) => el("parameterError", "", { parameter: name, error: "unrecognised" }));
       return this.send(response, 400, xmlDocument(el("failureDetails", errors)));
+    }
+    const serverAddress = form.get("serverAddress");
+    if (this.deps.behaviour.apiChecksServerAddress && serverAddress !== null && !validServerAddress(serverAddress)) {
+      this.deps.transcript.record(`API PUT ${XMPP_PATH} ${logged.join("&")}`, "error", "400 invalid serverAddress");
+      const error = el("parameterError", "", { parameter: "serverAddress", error: "invalidValue" });
+      return this.send(response, 400, xmlDocument(el("failureDetails", [error])));
     }
     for (const field of XMPP_FIELDS) {
       const value = form.get(field);

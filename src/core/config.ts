@@ -11,80 +11,134 @@ const hostOrIp = z.string().refine((v) => isIP(v) !== 0 || HOSTNAME.test(v), "mu
 const port = z.number().int().min(1).max(65535);
 
 export const nodeSchema = z.strictObject({
-  /** Short node name used in resource names and messages, e.g. cb1. */
-  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,62}$/, "must be a short name: letters, digits and hyphens"),
-  /** Where MMP (SSH/SFTP) is reached. */
-  address: hostOrIp,
-  sshPort: port.default(22),
-  /** The node's FQDN: a SAN on the XMPP certificate and the target of its DNS A record. */
-  fqdn: domainName,
-  /** The address XMPP peers and Call Bridges use; defaults to `address`. Also what `xmpp cluster join` is given. */
-  xmppAddress: hostOrIp.optional(),
-  /** Expected SSH host key, OpenSSH format `SHA256:…`. */
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,62}$/, "must be a short name: letters, digits and hyphens")
+    .describe("Short node name used in resource names and messages, e.g. `cb1`."),
+  address: hostOrIp.describe("Where MMP (SSH and SFTP) is reached: an IP address or a host name."),
+  sshPort: port.default(22).describe("The MMP SSH port."),
+  fqdn: domainName.describe(
+    "The node's FQDN, e.g. `cb1.tptac9.com`: a DNS SAN on the XMPP certificate and the name of its A record.",
+  ),
+  xmppAddress: hostOrIp
+    .optional()
+    .describe(
+      "The address XMPP peers and Call Bridges use: what `xmpp cluster join` is given and what the node's DNS A record points at; `address` when left out.",
+    ),
   hostKeyFingerprint: z
     .string()
     .regex(/^SHA256:[A-Za-z0-9+/]{43}$/, "must look like SHA256:<43 base64 characters> (ssh-keygen -lf)")
-    .optional(),
+    .optional()
+    .describe(
+      "The node's SSH host key, OpenSSH format `SHA256:…`. Without it, preview refuses the node and prints the key it saw.",
+    ),
 });
 
 export const callBridgeSchema = z.strictObject({
-  /** The Call Bridge's unique name, as given to `xmpp callbridge add` (no domain part). */
   name: z
     .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/, "must be a bare name such as cb1, with no domain part and no spaces"),
-  /** HTTPS base URL of this Call Bridge's REST API, e.g. https://10.106.81.30:445 */
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/, "must be a bare name such as cb1, with no domain part and no spaces")
+    .describe("The Call Bridge's unique name, as given to `xmpp callbridge add` (no domain part)."),
   apiUrl: z
     .string()
     .regex(/^https:\/\/[^/\s]+(:\d+)?\/?$/, "must be an https:// URL of the CMS API, e.g. https://10.106.81.30:445")
-    .optional(),
-  /** Pin this Call Bridge to one XMPP server (`host:port`); leave unset for DNS SRV failover (recommended). */
+    .optional()
+    .describe(
+      "HTTPS base URL of this Call Bridge's REST API, e.g. `https://10.106.81.30:445`. Left out, only the XMPP side is managed.",
+    ),
   serverAddress: z
     .string()
     .regex(/^[^\s:]+(:\d+)?$/, "must be host or host:port")
-    .optional(),
+    .optional()
+    .describe(
+      "Pin this Call Bridge to one XMPP server (`host:port`). Left out, the Call Bridge finds the servers by DNS SRV and fails over (recommended).",
+    ),
 });
 
 export const clusterConfigSchema = z
   .strictObject({
-    domain: domainName,
-    nodes: z.array(nodeSchema).min(1, "list at least one node"),
-    /** Node that runs `xmpp cluster initialize`; defaults to the first node. */
-    initializer: z.string().optional(),
+    domain: domainName.describe(
+      "The XMPP domain, e.g. `tptac9.com`. Changing it re-binds every Call Bridge (the `xmpp callbridge list` entries carry the domain), so it is a replacement: every node leaves and is reset, the cluster is rebuilt with new secrets and the Call Bridges are updated. That needs `confirmNodeRemoval: true` and a certificate that carries the new domain.",
+    ),
+    nodes: z
+      .array(nodeSchema)
+      .min(1, "list at least one node")
+      .describe("The XMPP servers, at least 3 (see `allowSmallCluster`)."),
+    initializer: z
+      .string()
+      .optional()
+      .describe(
+        "The node that runs `xmpp cluster initialize` when no node is clustered yet; the first node when left out.",
+      ),
     listen: z
       .array(z.string().regex(/^[a-e]$/, "interfaces are a, b, c, d or e"))
       .min(1)
-      .default(["a"]),
-    callBridges: z.array(callBridgeSchema).min(1, "list at least one Call Bridge"),
+      .default(["a"])
+      .describe("The interfaces given to `xmpp listen`: `a` to `e`."),
+    callBridges: z
+      .array(callBridgeSchema)
+      .min(1, "list at least one Call Bridge")
+      .describe("The Call Bridges that connect to the cluster; each gets its secret with `xmpp callbridge add`."),
     mmp: z
       .strictObject({
-        username: z.string().min(1).default("admin"),
-        trustOnFirstUse: z.boolean().default(false),
-        timeoutSeconds: z.number().positive().max(3600).default(60),
+        username: z.string().min(1).default("admin").describe("The MMP admin user on every node."),
+        trustOnFirstUse: z
+          .boolean()
+          .default(false)
+          .describe("Accept whatever host key a node presents when it has no `hostKeyFingerprint`. Only for labs."),
+        timeoutSeconds: z.number().positive().max(3600).default(60).describe("How long one MMP command may take."),
       })
-      .default({ username: "admin", trustOnFirstUse: false, timeoutSeconds: 60 }),
+      .default({ username: "admin", trustOnFirstUse: false, timeoutSeconds: 60 })
+      .describe("The SSH login (MMP); the password is the secret config key `mmpPassword`."),
     api: z
       .strictObject({
-        username: z.string().min(1).default("admin"),
-        /** PEM of the CA (or the self-signed cert) that signed the CMS API certificate. */
-        caCertPem: z.string().optional(),
-        /** Skip server certificate checks. Only for labs. */
-        insecureSkipVerify: z.boolean().default(false),
+        username: z.string().min(1).default("admin").describe("The CMS API (Web Admin) user."),
+        caCertPem: z
+          .string()
+          .optional()
+          .describe("PEM of the CA (or the self-signed certificate) that signed the CMS API certificates."),
+        insecureSkipVerify: z
+          .boolean()
+          .default(false)
+          .describe("Skip the API certificate check. Only for labs; a warning is printed."),
       })
-      .default({ username: "admin", insecureSkipVerify: false }),
+      .default({ username: "admin", insecureSkipVerify: false })
+      .describe("The CMS REST API login; the password is the secret config key `apiPassword`."),
     verification: z
-      .strictObject({ enabled: z.boolean().default(true), timeoutSeconds: z.number().positive().default(120) })
-      .default({ enabled: true, timeoutSeconds: 120 }),
-    /** Required to remove more than one node, or the current leader, in one change. */
-    confirmNodeRemoval: z.boolean().default(false),
-    /** Allow 1-2 nodes. Without a strict majority of 3 or more, losing one node stops XMPP. */
-    allowSmallCluster: z.boolean().default(false),
-    /**
-     * Restart a node (one at a time) after its cluster trust bundle changes. Whether a new `xmpp cluster trust` takes
-     * effect without a restart is not documented; turn this off only once you have seen it do so on your nodes.
-     */
-    restartAfterTrustChange: z.boolean().default(true),
-    /** Keep the cluster configured on the nodes when the stack (or the cluster resource) is deleted. */
-    retainOnDelete: z.boolean().default(false),
+      .strictObject({
+        enabled: z.boolean().default(true).describe("Verify the cluster after every change."),
+        timeoutSeconds: z
+          .number()
+          .positive()
+          .default(120)
+          .describe("How long to wait for transient states (an election, a node joining, a Call Bridge reconnecting)."),
+      })
+      .default({ enabled: true, timeoutSeconds: 120 })
+      .describe(
+        "Checks after every change: one leader, exact peer lists without duplicates, identical secrets, Call Bridges connected, DNS records.",
+      ),
+    confirmNodeRemoval: z
+      .boolean()
+      .default(false)
+      .describe("Required to remove more than one node, or the current leader, or to change the domain in one `up`."),
+    allowSmallCluster: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Allow 1 or 2 nodes. Without a strict majority of 3 or more, losing one node stops XMPP; a warning is printed.",
+      ),
+    restartAfterTrustChange: z
+      .boolean()
+      .default(true)
+      .describe(
+        "Restart each node, one at a time, after its cluster trust bundle changes. Whether a new `xmpp cluster trust` takes effect without a restart is not documented; turn this off only once you have seen it do so on your nodes.",
+      ),
+    retainOnDelete: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Keep XMPP and the Call Bridge settings on the nodes when the stack (or the cluster resource) is deleted.",
+      ),
   })
   .superRefine((cfg, ctx) => {
     const dup = <T>(items: T[], key: (t: T) => string, path: (string | number)[], what: string) => {

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { type CertificatesConfig, certificatesConfigProblems, certificatesConfigSchema } from "./certs/schema";
 import { type ClusterConfig, ConfigError, clusterConfigSchema, formatIssues } from "./config";
 import { type DnsConfig, dnsConfigSchema } from "./dns/schema";
@@ -8,6 +9,16 @@ export interface StackConfig {
   certificates: CertificatesConfig;
   dns: DnsConfig;
 }
+
+/**
+ * The stack config key `cluster` as written, for the reference docs and the JSON Schema (`npm run docs`).
+ * parseStackConfig validates its three parts one by one instead, so that every problem gets its own line.
+ */
+export const stackConfigSchema = z.strictObject({
+  ...clusterConfigSchema.shape,
+  certificates: certificatesConfigSchema.prefault({ source: "onNodeCsr" }),
+  dns: dnsConfigSchema.prefault({ backend: "none" }),
+});
 
 type RawObject = Record<string, unknown>;
 

@@ -1,4 +1,5 @@
 import { request } from "node:https";
+import { type ApiFailure, child, children, failureDetailsOf, parseXml, textOf, type XmlNode } from "./xml";
 
 export interface CmsApiTarget {
   bridge: string;
@@ -37,6 +38,40 @@ const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ETIMEDOUT", "EHOSTUNREACH", 
 
 const XMPP_PATH = "/api/v1/system/configuration/xmpp";
 
+/** The stack config field each parameter of the XMPP settings comes from. */
+const CONFIG_FIELDS: Record<string, string> = {
+  uniqueName: "callBridges[].name",
+  domain: "domain",
+  serverAddress: "callBridges[].serverAddress",
+};
+
+const describeFailure = (f: ApiFailure) =>
+  f.parameter ? `parameter ${f.parameter}: ${f.error ?? f.reason}` : f.reason;
+
+function failureHint(failures: ApiFailure[]): string {
+  if (failures.some((f) => f.error === "unrecognised")) {
+    return "this CMS release does not take that parameter: check that the node runs CMS 2.x";
+  }
+  const fields = [...new Set(failures.flatMap((f) => (f.parameter && CONFIG_FIELDS[f.parameter]) || []))];
+  if (fields.length > 0)
+    return `correct ${fields.join(" and ")} for this Call Bridge in the stack config, then run pulumi up again`;
+  return "see the CMS API reference for this failure, correct it on the Call Bridge or in the stack config, then run pulumi up again";
+}
+
+/** The error for an HTTP error answer, with what the API's `<failureDetails>` say. */
+function httpError(target: CmsApiTarget, step: string, status: number, body: string): CmsApiError {
+  const failures = failureDetailsOf(body);
+  const detail =
+    failures.length > 0 ? `HTTP ${status} (${failures.map(describeFailure).join("; ")})` : `HTTP ${status}`;
+  const hint =
+    status === 401
+      ? "check api.username and the apiPassword secret"
+      : failures.length > 0
+        ? failureHint(failures)
+        : "check the CMS API URL and the node";
+  return new CmsApiError(target.bridge, step, detail, hint, status);
+}
+
 function call(target: CmsApiTarget, method: "GET" | "PUT", path: string, form?: Record<string, string>) {
   const body = form ? new URLSearchParams(form).toString() : undefined;
   const url = new URL(path, target.url);
@@ -60,16 +95,7 @@ function call(target: CmsApiTarget, method: "GET" | "PUT", path: string, form?: 
           const text = Buffer.concat(chunks).toString("utf8");
           const status = res.statusCode ?? 0;
           if (status >= 200 && status < 300) resolve(text);
-          else
-            reject(
-              new CmsApiError(
-                target.bridge,
-                `${method} ${path}`,
-                `HTTP ${status}`,
-                status === 401 ? "check api.username and the apiPassword secret" : "check the CMS API URL and the node",
-                status,
-              ),
-            );
+          else reject(httpError(target, `${method} ${path}`, status, text));
         });
       },
     );
@@ -92,18 +118,21 @@ function call(target: CmsApiTarget, method: "GET" | "PUT", path: string, form?: 
   });
 }
 
-function element(xml: string, name: string): string | undefined {
-  const match = xml.match(new RegExp(`<${name}>([^<]*)</${name}>|<${name}\\s*/>`));
-  return match ? (match[1] ?? "") : undefined;
-}
-
 /** Reads the Call Bridge's XMPP settings. The API never returns the shared secret. */
 export async function getXmppSettings(target: CmsApiTarget): Promise<XmppSettings> {
-  const xml = await call(target, "GET", XMPP_PATH);
+  const xmpp = parseXml(await call(target, "GET", XMPP_PATH))?.xmpp as XmlNode | undefined;
+  if (xmpp === undefined) {
+    throw new CmsApiError(
+      target.bridge,
+      `GET ${XMPP_PATH}`,
+      "the answer is not an <xmpp> document",
+      "check that apiUrl is this Call Bridge's CMS API (https://<node>:<Web Admin port>)",
+    );
+  }
   return {
-    uniqueName: element(xml, "uniqueName") ?? "",
-    domain: element(xml, "domain") ?? "",
-    serverAddress: element(xml, "serverAddress") ?? "",
+    uniqueName: textOf(child(xmpp, "uniqueName")),
+    domain: textOf(child(xmpp, "domain")),
+    serverAddress: textOf(child(xmpp, "serverAddress")),
   };
 }
 
@@ -126,8 +155,17 @@ export async function getXmppConnectionStatus(target: CmsApiTarget): Promise<str
 }
 
 export function xmppStatusFromXml(xml: string): string | undefined {
-  const match = xml.match(/<([A-Za-z]*[Xx]mpp[A-Za-z]*)>([\s\S]*?)<\/\1>/);
-  if (!match) return undefined;
-  const inner = match[2];
-  return (element(inner, "status") ?? inner).trim() || undefined;
+  const found = firstXmppElement(parseXml(xml));
+  if (found === undefined) return undefined;
+  return textOf(child(found, "status") ?? found).trim() || undefined;
+}
+
+/** Depth first, in document order. */
+function firstXmppElement(node: XmlNode | undefined): XmlNode | undefined {
+  for (const { name, node: inner } of children(node)) {
+    if (/xmpp/i.test(name)) return inner;
+    const deeper = firstXmppElement(inner);
+    if (deeper !== undefined) return deeper;
+  }
+  return undefined;
 }

@@ -1,8 +1,10 @@
 import { z } from "zod";
 import { type CertificateSubject, subjectValueProblem } from "./csr-command";
 
-/** PEM text, or a path (relative to the Pulumi project) to a PEM file. Keys: set them with `pulumi config set --secret`. */
+/** PEM text, or a path (relative to the Pulumi project) to a PEM file. */
 const pemOrPath = z.string().trim().min(1, "must be PEM text or the path of a PEM file");
+/** A private key: the docs and the JSON Schema mark it to be set with `pulumi config set --secret --path`. */
+const secretPemOrPath = (description: string) => pemOrPath.meta({ description, secret: true });
 
 const subjectField = (field: keyof CertificateSubject) =>
   z
@@ -15,73 +17,122 @@ const subjectField = (field: keyof CertificateSubject) =>
 
 const subjectSchema = z
   .strictObject({
-    O: subjectField("O"),
-    OU: subjectField("OU"),
-    L: subjectField("L"),
-    ST: subjectField("ST"),
-    C: subjectField("C"),
+    O: subjectField("O").describe("Organization."),
+    OU: subjectField("OU").describe("Organizational unit."),
+    L: subjectField("L").describe("Locality (city)."),
+    ST: subjectField("ST").describe("State or province."),
+    C: subjectField("C").describe("Country, two letters."),
   })
-  .default({});
+  .default({})
+  .describe("Subject fields of the certificates besides CN (which is the domain).");
 
-/** A CA the stack creates (tls.PrivateKey + tls.SelfSignedCert); its key is a Pulumi secret. */
-const localCaSchema = z.strictObject({
-  type: z.literal("local"),
-  validityDays: z.number().int().min(1).max(36500).default(3650),
-});
+const localCaSchema = z
+  .strictObject({
+    type: z.literal("local"),
+    validityDays: z.number().int().min(1).max(36500).default(3650).describe("Lifetime of the CA certificate."),
+  })
+  .describe("A CA the stack creates (`@pulumi/tls`); its key is a Pulumi secret in the stack state.");
 
-/** A CA the admin supplies; `cert` may be the signing CA followed by its chain up to the root. */
-const suppliedCaSchema = z.strictObject({ type: z.literal("localSupplied"), cert: pemOrPath, key: pemOrPath });
+const suppliedCaSchema = z
+  .strictObject({
+    type: z.literal("localSupplied"),
+    cert: pemOrPath.describe(
+      "The signing CA's certificate, PEM or a file path; may be followed by its chain up to the root.",
+    ),
+    key: secretPemOrPath("The signing CA's private key, PEM or a file path."),
+  })
+  .describe("A CA you supply, which the stack signs with.");
 
-/** A CA outside the stack (e.g. an enterprise Microsoft CA): `up` stops until the signed certificates are in config. */
-const externalCaSchema = z.strictObject({
-  type: z.literal("external"),
-  /** Signed certificate per node name, or under `shared` when one certificate is shared. */
-  signedCerts: z.record(z.string(), pemOrPath).default({}),
-  /** The CA chain: the leaf's issuer first, the root last. */
-  caBundle: pemOrPath.optional(),
-});
+const externalCaSchema = z
+  .strictObject({
+    type: z.literal("external"),
+    signedCerts: z
+      .record(z.string(), pemOrPath)
+      .default({})
+      .describe(
+        "The signed certificate per node name, or under `shared` when `shared: true`; PEM or a file path. `up` prints the exact `pulumi config set --path` commands.",
+      ),
+    caBundle: pemOrPath
+      .optional()
+      .describe("The CA chain, PEM or a file path: the leaf's issuer first, the root last."),
+  })
+  .describe(
+    "A CA outside the stack, e.g. an enterprise Microsoft CA: `up` runs `pki csr`, stops with the CSR to take to the CA, and goes on once the signed certificates are in the config.",
+  );
 
 const DEFAULT_LOCAL_CA = { type: "local" as const, validityDays: 3650 };
 
 const caError = (types: string) => ({ error: `must be one of ${types}` });
 
-const commonFields = {
-  /** One certificate for all nodes (as in the TechNote's lab) instead of one per node (the default). */
-  shared: z.boolean().default(false),
-  validityDays: z.number().int().min(1).max(3650).default(365),
-  /** Reissue this many days before expiry (local CA only). */
-  earlyRenewalDays: z.number().int().min(0).default(30),
+const sharedField = z
+  .boolean()
+  .default(false)
+  .describe(
+    "One certificate (and key) for all nodes, as in the TechNote's lab, instead of one per node. A shared certificate carries the domain and every node's FQDN, so a new node means a new certificate on every node.",
+  );
+
+/** The fields of the sources whose certificates the stack issues. */
+const issuedFields = {
+  shared: sharedField,
+  validityDays: z.number().int().min(1).max(3650).default(365).describe("Lifetime of each node certificate."),
+  earlyRenewalDays: z
+    .number()
+    .int()
+    .min(0)
+    .default(30)
+    .describe("Reissue this many days before expiry (with a CA the stack signs with); less than `validityDays`."),
   subject: subjectSchema,
 };
 
-const onNodeCsrSchema = z.strictObject({
-  source: z.literal("onNodeCsr"),
-  ...commonFields,
-  ca: z
-    .discriminatedUnion(
-      "type",
-      [localCaSchema, suppliedCaSchema, externalCaSchema],
-      caError('"local", "localSupplied" or "external"'),
-    )
-    .default(DEFAULT_LOCAL_CA),
+const caDescription = "The CA that signs the node certificates, chosen by `type`.";
+
+const onNodeCsrSchema = z
+  .strictObject({
+    source: z.literal("onNodeCsr").default("onNodeCsr"),
+    ...issuedFields,
+    ca: z
+      .discriminatedUnion(
+        "type",
+        [localCaSchema, suppliedCaSchema, externalCaSchema],
+        caError('"local", "localSupplied" or "external"'),
+      )
+      .default(DEFAULT_LOCAL_CA)
+      .describe(caDescription),
+  })
+  .describe(
+    "The default. `pki csr` on each node makes its key and CSR, so the key never leaves the node; with `shared: true` the key is made on the first node and copied to the others as a Pulumi secret.",
+  );
+
+const offNodeSchema = z
+  .strictObject({
+    source: z.literal("offNode"),
+    ...issuedFields,
+    ca: z
+      .discriminatedUnion("type", [localCaSchema, suppliedCaSchema], caError('"local" or "localSupplied"'))
+      .default(DEFAULT_LOCAL_CA)
+      .describe(caDescription),
+  })
+  .describe(
+    "The stack makes each key, CSR and certificate with `@pulumi/tls`; the keys are Pulumi secrets. (Upgrading: a stack made when every per-node certificate carried every node's FQDN re-issues each node's certificate once, on its first `up`, rolling one node at a time.)",
+  );
+
+const byoMaterialSchema = z.strictObject({
+  key: secretPemOrPath("The private key, PEM or a file path."),
+  cert: pemOrPath.describe("The certificate, PEM or a file path."),
+  chain: pemOrPath.optional().describe("The CA chain, PEM or a file path: the leaf's issuer first, the root last."),
 });
 
-const offNodeSchema = z.strictObject({
-  source: z.literal("offNode"),
-  ...commonFields,
-  ca: z
-    .discriminatedUnion("type", [localCaSchema, suppliedCaSchema], caError('"local" or "localSupplied"'))
-    .default(DEFAULT_LOCAL_CA),
-});
-
-const byoMaterialSchema = z.strictObject({ key: pemOrPath, cert: pemOrPath, chain: pemOrPath.optional() });
-
-const byoSchema = z.strictObject({
-  source: z.literal("byo"),
-  shared: z.boolean().default(false),
-  /** Key, certificate and optional CA chain per node name, or under `shared` when one certificate is shared. */
-  certs: z.record(z.string(), byoMaterialSchema),
-});
+const byoSchema = z
+  .strictObject({
+    source: z.literal("byo"),
+    shared: sharedField,
+    certs: z
+      .record(z.string(), byoMaterialSchema)
+      .describe("Key, certificate and optional chain per node name, or under `shared` when `shared: true`."),
+  })
+  .describe(
+    "Your own keys and certificates. Lifetime and subject are those of your certificates, so `validityDays`, `earlyRenewalDays`, `subject` and `ca` do not apply.",
+  );
 
 /** Entries keyed by unit must use `shared` exactly when the certificate is shared. */
 function checkUnitKeys(ctx: z.RefinementCtx, shared: boolean, keys: string[], path: string[]): void {
@@ -125,30 +176,46 @@ const existingFields = {
   trustBundle: existingFileName,
 };
 
-/** The four file names, each optional: per-node overrides of the defaults for every node. */
-const existingOverrideSchema = z.strictObject({
-  keyFile: existingFields.keyFile.optional(),
-  certFile: existingFields.certFile.optional(),
-  bundleFile: existingFields.bundleFile.optional(),
-  trustBundle: existingFields.trustBundle.optional(),
+const existingDescriptions = {
+  keyFile: "The key file given to `xmpp certs`.",
+  certFile: "The certificate file given to `xmpp certs`; read over SFTP for `certificateExpiry`.",
+  bundleFile: "The CA bundle given to `xmpp certs`; none when left out.",
+  trustBundle: "The file given to `xmpp cluster trust`: every node's certificate (or the shared one).",
+};
+
+const existingFileFields = (required: string) => ({
+  keyFile: existingFields.keyFile.optional().describe(`${existingDescriptions.keyFile}${required}`),
+  certFile: existingFields.certFile.optional().describe(`${existingDescriptions.certFile}${required}`),
+  bundleFile: existingFields.bundleFile.optional().describe(existingDescriptions.bundleFile),
+  trustBundle: existingFields.trustBundle.optional().describe(`${existingDescriptions.trustBundle}${required}`),
 });
 
-/**
- * Files the admin already put on every node (TechNote 213479 by hand): nothing is uploaded or deleted; each node's
- * files are checked over MMP (`pki list`, `pki match`) before the cluster is touched.
- */
-const existingSchema = z.strictObject({
-  source: z.literal("existing"),
-  /** The file given to `xmpp certs` as the key. */
-  keyFile: existingFields.keyFile.optional(),
-  certFile: existingFields.certFile.optional(),
-  /** The CA bundle given to `xmpp certs`; none when omitted. */
-  bundleFile: existingFields.bundleFile.optional(),
-  /** The file given to `xmpp cluster trust`: every node's certificate (or the shared one). */
-  trustBundle: existingFields.trustBundle.optional(),
-  /** Per node name: overrides of any of the four. */
-  nodes: z.record(z.string(), existingOverrideSchema).default({}),
-});
+/** The four file names, each optional: per-node overrides of the defaults for every node. */
+const existingOverrideSchema = z.strictObject(existingFileFields(""));
+
+const existingSchema = z
+  .strictObject({
+    source: z.literal("existing"),
+    ...existingFileFields(" Required here or in `nodes` for every node."),
+    nodes: z
+      .record(z.string(), existingOverrideSchema)
+      .default({})
+      .describe("Per node name: overrides of any of the four file names."),
+  })
+  .meta({
+    description:
+      "Files already on the nodes, e.g. after following the TechNote by hand: bare file names as `pki list` shows them. Before the cluster is touched, each node is checked over MMP (read-only): `pki list` must list every named file, and `pki match <key> <cert>` must not report a mismatch (a node without `pki match` is not checked). Nothing is uploaded, and `destroy` deletes none of these files. To renew, upload the new files under new names and change the names here: `up` then switches `xmpp certs` node by node.",
+    examples: [
+      {
+        source: "existing",
+        keyFile: "abhiall.key",
+        certFile: "abhiall.cer",
+        bundleFile: "certall.cer",
+        trustBundle: "abhiall.cer",
+        nodes: { cb2: { keyFile: "cb2.key", certFile: "cb2.cer" } },
+      },
+    ],
+  });
 
 /** The fields every node needs from `source: existing`, after its overrides. */
 export const EXISTING_REQUIRED = ["keyFile", "certFile", "trustBundle"] as const;
@@ -160,6 +227,9 @@ const certificatesUnion = z
         ? 'must be "onNodeCsr" (the default), "offNode", "byo" or "existing"'
         : "must be a mapping such as { source: onNodeCsr, shared: false }",
   })
+  .describe(
+    "How the nodes get their XMPP certificates, chosen by `source`. A node's own certificate (the default) carries the domain and that node's FQDN as DNS SANs (`pki csr … CN:<domain> subjectAltName:<domain>,<node fqdn>`; extra names are accepted), so adding or removing a node leaves the other nodes' keys and certificates alone: only their trust bundle (every node's certificate in node order, TechNote step 4) changes, which means `xmpp cluster trust` and a restart on each of them, one node at a time. Chains are the leaf's issuer first, the root last. Uploaded file names are versioned by content (`xmpp-cb1-1a2b3c4d.cer`), so a rotation uploads new files, switches `xmpp certs` node by node (one restart at a time, majority kept) and removes the old files afterwards.",
+  )
   .superRefine((cfg, ctx) => {
     if (cfg.source === "existing") {
       const overridden = (field: string) =>
@@ -182,18 +252,12 @@ const certificatesUnion = z
       checkUnitKeys(ctx, cfg.shared, Object.keys(cfg.ca.signedCerts), ["ca", "signedCerts"]);
   });
 
-/** `source` defaults to onNodeCsr, also when the whole section is left out. */
-export const certificatesConfigSchema = z.preprocess((raw) => {
-  if (raw === undefined || raw === null) return { source: "onNodeCsr" };
-  if (typeof raw === "object" && !Array.isArray(raw) && !("source" in raw)) return { source: "onNodeCsr", ...raw };
-  return raw;
-}, certificatesUnion);
+/** `source` defaults to onNodeCsr, also when the whole section is left out (or left empty: null). */
+export const certificatesConfigSchema = z.preprocess((raw) => raw ?? {}, certificatesUnion);
 
 export type CertificatesConfig = z.infer<typeof certificatesConfigSchema>;
-/** The section as written: any source, or onNodeCsr options without `source`. */
-export type CertificatesConfigInput =
-  | z.input<typeof certificatesUnion>
-  | Omit<z.input<typeof onNodeCsrSchema>, "source">;
+/** The section as written: `source` may be left out for onNodeCsr. */
+export type CertificatesConfigInput = z.input<typeof certificatesUnion>;
 export type OnNodeCsrConfig = z.infer<typeof onNodeCsrSchema>;
 export type ByoConfig = z.infer<typeof byoSchema>;
 export type CaConfig = OnNodeCsrConfig["ca"];
