@@ -70,14 +70,27 @@ const cloudflareSchema = z.strictObject({
   zoneId: z.string().regex(/^[0-9a-f]{32}$/, "must be the Cloudflare zone id (32 hex characters)"),
 });
 
-const zonefileSchema = z.strictObject({
-  backend: z.literal("zonefile"),
-  ...recordFields,
-  /** Where the zone-file lines and the nsupdate script are written. */
-  directory: z.string().min(1, "must be a directory path"),
-  /** Written into the nsupdate script's `server` line; nsupdate finds the primary from the SOA when absent. */
-  server: serverSchema.optional(),
-});
+const zonefileSchema = z
+  .strictObject({
+    backend: z.literal("zonefile"),
+    ...recordFields,
+    /** Where the zone-file lines and the nsupdate script are written. */
+    directory: z.string().min(1, "must be a directory path"),
+    /** Written into the nsupdate script's `server` line; nsupdate finds the primary from the SOA when absent. */
+    server: serverSchema.optional(),
+    /** Run `nsupdate -g` (Kerberos, e.g. Microsoft DNS) on the script from the stack, with the optional @pulumi/command. */
+    nsupdate: z
+      .strictObject({
+        run: z.boolean().default(false),
+        /** The DNS server nsupdate sends to (port 53), written into the script's `server` line. */
+        server: host.optional(),
+      })
+      .optional(),
+  })
+  .refine((cfg) => !(cfg.server && cfg.nsupdate?.server), {
+    path: ["nsupdate", "server"],
+    message: "dns.server already names the server the script sends to: keep one of the two",
+  });
 
 const noneSchema = z.strictObject({
   backend: z.literal("none"),
@@ -97,3 +110,4 @@ export type DnsConfigInput = z.input<typeof dnsConfigSchema>;
 export type Rfc2136Config = z.infer<typeof rfc2136Schema>;
 export type Route53Config = z.infer<typeof route53Schema>;
 export type CloudflareConfig = z.infer<typeof cloudflareSchema>;
+export type ZoneFileConfig = z.infer<typeof zonefileSchema>;
