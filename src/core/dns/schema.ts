@@ -70,27 +70,22 @@ const cloudflareSchema = z.strictObject({
   zoneId: z.string().regex(/^[0-9a-f]{32}$/, "must be the Cloudflare zone id (32 hex characters)"),
 });
 
-const zonefileSchema = z
-  .strictObject({
-    backend: z.literal("zonefile"),
-    ...recordFields,
-    /** Where the zone-file lines and the nsupdate script are written. */
-    directory: z.string().min(1, "must be a directory path"),
-    /** Written into the nsupdate script's `server` line; nsupdate finds the primary from the SOA when absent. */
-    server: serverSchema.optional(),
-    /** Run `nsupdate -g` (Kerberos, e.g. Microsoft DNS) on the script from the stack, with the optional @pulumi/command. */
-    nsupdate: z
-      .strictObject({
-        run: z.boolean().default(false),
-        /** The DNS server nsupdate sends to (port 53), written into the script's `server` line. */
-        server: host.optional(),
-      })
-      .optional(),
-  })
-  .refine((cfg) => !(cfg.server && cfg.nsupdate?.server), {
-    path: ["nsupdate", "server"],
-    message: "dns.server already names the server the script sends to: keep one of the two",
-  });
+const zonefileSchema = z.strictObject({
+  backend: z.literal("zonefile"),
+  ...recordFields,
+  /** Where the zone-file lines and the nsupdate script are written. */
+  directory: z.string().min(1, "must be a directory path"),
+  /** Written into the nsupdate script's `server` line; nsupdate finds the primary from the SOA when absent. */
+  server: serverSchema.optional(),
+  /** Run `nsupdate -g` (Kerberos, e.g. Microsoft DNS) on the script from the stack, with the optional @pulumi/command. */
+  nsupdate: z
+    .strictObject({
+      run: z.boolean().default(false),
+      /** The DNS server nsupdate sends to (port 53), written into the script's `server` line. */
+      server: host.optional(),
+    })
+    .optional(),
+});
 
 const noneSchema = z.strictObject({
   backend: z.literal("none"),
@@ -99,11 +94,14 @@ const noneSchema = z.strictObject({
 });
 
 /** The `dns` part of the stack config: where the cluster's SRV and A records live and how they are written. */
-export const dnsConfigSchema = z.discriminatedUnion(
-  "backend",
-  [rfc2136Schema, route53Schema, cloudflareSchema, zonefileSchema, noneSchema],
-  { error: 'backend must be one of "rfc2136", "route53", "cloudflare", "zonefile" or "none"' },
-);
+export const dnsConfigSchema = z
+  .discriminatedUnion("backend", [rfc2136Schema, route53Schema, cloudflareSchema, zonefileSchema, noneSchema], {
+    error: 'backend must be one of "rfc2136", "route53", "cloudflare", "zonefile" or "none"',
+  })
+  .refine((dns) => !(dns.backend === "zonefile" && dns.server && dns.nsupdate?.server), {
+    path: ["nsupdate", "server"],
+    message: "dns.server already names the server the script sends to: keep one of the two",
+  });
 
 export type DnsConfig = z.infer<typeof dnsConfigSchema>;
 export type DnsConfigInput = z.input<typeof dnsConfigSchema>;
