@@ -1,13 +1,19 @@
 // dns.nsupdate.run: a command.local.Command that runs `nsupdate -g` on the zone-file backend's script. Its provider
 // plugin cannot be installed offline, so the graph is checked under setMocks.
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, expectTypeOf, it } from "vitest";
 import { formatIssues } from "../src/core/config";
+import { xmppRecordSets } from "../src/core/dns/records";
 import { type DnsConfigInput, dnsConfigSchema } from "../src/core/dns/schema";
-import { nsupdateScript } from "../src/core/dns/zonefile";
-import type { CommandLocalModule } from "../src/resources/dns/nsupdate-command";
+import { nsupdateRemovalScript, nsupdateScript } from "../src/core/dns/zonefile";
+import { type CommandLocalModule, nsupdateCommandArgs } from "../src/resources/dns/nsupdate-command";
 import { XmppDnsRecords } from "../src/resources/dns/xmpp-dns-records";
+import * as zoneFileOutput from "../src/resources/dns/zonefile-output.resource";
 
 interface Registered {
   type: string;
@@ -116,6 +122,31 @@ send
 END_OF_XMPP_DNS_REMOVAL`,
       triggers: [createHash("sha256").update(applyScript).digest("hex")],
     });
+  });
+
+  it("hands nsupdate -g the script's path, quoted, and the removal script on stdin, through /bin/sh -c", () => {
+    const dns = dnsConfigSchema.parse({ ...zonefile, directory: "it's out", nsupdate: { run: true } });
+    if (dns.backend !== "zonefile") throw new Error("expected the zonefile backend");
+    const inputs = zoneFileOutput.toInputs(dns, xmppRecordSets("tptac9.com", nodes, dns));
+    const args = nsupdateCommandArgs(inputs);
+    const dir = mkdtempSync(join(tmpdir(), "nsupdate-stub-"));
+    try {
+      // A stand-in nsupdate that records its arguments and standard input.
+      writeFileSync(join(dir, "nsupdate"), '#!/bin/sh\nprintf "%s\\n" "$@" > "$OUT.args"\ncat > "$OUT.stdin"\n');
+      chmodSync(join(dir, "nsupdate"), 0o755);
+      const run = (script: string, out: string) => {
+        execFileSync("/bin/sh", ["-c", script], {
+          input: "",
+          env: { PATH: `${dir}:/usr/bin:/bin`, OUT: join(dir, out) },
+        });
+        return [readFileSync(join(dir, `${out}.args`), "utf8"), readFileSync(join(dir, `${out}.stdin`), "utf8")];
+      };
+      expect(run(args.create, "create")).toEqual(["-g\nit's out/tptac9.com.xmpp.nsupdate\n", ""]);
+      expect(run(args.update, "update")).toEqual(["-g\nit's out/tptac9.com.xmpp.nsupdate\n", ""]);
+      expect(run(args.delete, "delete")).toEqual(["-g\n", nsupdateRemovalScript(inputs.recordSets, inputs)]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("changes the trigger exactly when the script changes", async () => {
