@@ -117,6 +117,6 @@ describe("the stack config JSON Schema", () => {
       "a DNS zone that does not contain the domain",
       "DNS client nodes that are not nodes",
     ]);
-    expect(rows.length - accepted.length).toBe(25);
+    expect(rows.length - accepted.length).toBe(26);
   });
 });

@@ -133,6 +133,20 @@ const zonefileSchema = z
       .describe(
         "Written into the nsupdate script's `server` line; nsupdate finds the primary from the SOA when left out.",
       ),
+    nsupdate: z
+      .strictObject({
+        run: z
+          .boolean()
+          .default(false)
+          .describe(
+            "Run `nsupdate -g` on the script from the stack (Kerberos, e.g. Microsoft DNS), with the optional @pulumi/command.",
+          ),
+        server: host
+          .optional()
+          .describe("The DNS server nsupdate sends to (port 53), written into the script's `server` line."),
+      })
+      .optional()
+      .describe("Apply the script from the stack instead of by hand."),
   })
   .describe(
     "Nothing is sent: the records are written to `<directory>/<zone>.xmpp.zone` as zone-file lines and to `<directory>/<zone>.xmpp.nsupdate` as an nsupdate script (and, when the stack is deleted, `<directory>/<zone>.xmpp.remove.nsupdate` to remove them). For Microsoft DNS, run the script on a domain-joined host: `kinit`, then `nsupdate -g <directory>/<zone>.xmpp.nsupdate` (GSS-TSIG secure update).",
@@ -150,6 +164,10 @@ export const dnsConfigSchema = z
   .discriminatedUnion("backend", [rfc2136Schema, route53Schema, cloudflareSchema, zonefileSchema, noneSchema], {
     error: 'backend must be one of "rfc2136", "route53", "cloudflare", "zonefile" or "none"',
   })
+  .refine((dns) => !(dns.backend === "zonefile" && dns.server && dns.nsupdate?.server), {
+    path: ["nsupdate", "server"],
+    message: "dns.server already names the server the script sends to: keep one of the two",
+  })
   .describe(
     "Where the cluster's SRV and A records live and how they are written, chosen by `backend`. The records: one `_xmpp-component._tcp` and one `_xmpp-client._tcp` target per node, and one A/AAAA record per node FQDN, built from the node list so that a node can be neither missing nor doubled.",
   );
@@ -159,3 +177,4 @@ export type DnsConfigInput = z.input<typeof dnsConfigSchema>;
 export type Rfc2136Config = z.infer<typeof rfc2136Schema>;
 export type Route53Config = z.infer<typeof route53Schema>;
 export type CloudflareConfig = z.infer<typeof cloudflareSchema>;
+export type ZoneFileConfig = z.infer<typeof zonefileSchema>;

@@ -24,7 +24,7 @@ export function cloudflareRecords(
   cfg: Pick<CloudflareConfig, "zoneId">,
   opts: pulumi.CustomResourceOptions,
 ): pulumi.CustomResource[] {
-  const cloudflare = requireOptional<CloudflareModule>("@pulumi/cloudflare", "cloudflare");
+  const cloudflare = requireOptional<CloudflareModule>("@pulumi/cloudflare", `dns.backend "cloudflare"`);
   return sets.flatMap((s) => {
     if (s.ttl > MAX_CLOUDFLARE_TTL) throw new Error(`dns.ttl ${s.ttl} is above Cloudflare's maximum of 86400 seconds`);
     return s.values.map((value) => {

@@ -27,7 +27,7 @@ export function route53RecordSets(
   cfg: Pick<Route53Config, "zoneId">,
   opts: pulumi.CustomResourceOptions,
 ): pulumi.CustomResource[] {
-  const aws = requireOptional<AwsRoute53Module>("@pulumi/aws", "route53");
+  const aws = requireOptional<AwsRoute53Module>("@pulumi/aws", `dns.backend "route53"`);
   return sets.map(
     (s) =>
       new aws.route53.Record(

@@ -5,6 +5,7 @@ import { zoneFileLines } from "../../core/dns/zonefile";
 import * as blastRadiusGuard from "./blast-radius-guard.resource";
 import { BlastRadiusGuard } from "./blast-radius-guard.resource";
 import { cloudflareRecords } from "./cloudflare";
+import { nsupdateCommand } from "./nsupdate-command";
 import * as rfc2136 from "./rfc2136-record-set.resource";
 import { Rfc2136RecordSet } from "./rfc2136-record-set.resource";
 import { route53RecordSets } from "./route53";
@@ -65,11 +66,15 @@ export class XmppDnsRecords extends pulumi.ComponentResource {
         case "cloudflare":
           this.resources = cloudflareRecords(name, this.recordSets, dns, childOpts);
           break;
-        case "zonefile":
-          this.resources = [
-            new ZoneFileOutput(`${name}-zonefile`, zoneFileOutput.toInputs(dns, this.recordSets), childOpts),
-          ];
+        case "zonefile": {
+          const inputs = zoneFileOutput.toInputs(dns, this.recordSets);
+          const zoneFile = new ZoneFileOutput(`${name}-zonefile`, inputs, childOpts);
+          this.resources = [zoneFile];
+          if (dns.nsupdate?.run) {
+            this.resources.push(nsupdateCommand(`${name}-nsupdate`, inputs, { parent: this, dependsOn: [zoneFile] }));
+          }
           break;
+        }
       }
     }
     this.registerOutputs({ zoneFileLines: this.zoneFileLines });

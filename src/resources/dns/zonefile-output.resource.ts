@@ -1,16 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RecordSet } from "../../core/dns/records";
-import type { DnsConfig } from "../../core/dns/schema";
+import type { ZoneFileConfig } from "../../core/dns/schema";
 import { dynamicProvider } from "../dynamic/provider-shell";
 import { provider, type ZoneFileOutputInputs } from "./zonefile-output.provider";
 
 const zoneFileProvider = dynamicProvider("dns/zonefile-output", provider);
 
-export function toInputs(
-  dns: Extract<DnsConfig, { backend: "zonefile" }>,
-  recordSets: RecordSet[],
-): ZoneFileOutputInputs {
-  return { directory: dns.directory, zone: dns.zone, server: dns.server, recordSets };
+export function toInputs(dns: ZoneFileConfig, recordSets: RecordSet[]): ZoneFileOutputInputs {
+  const nsupdateServer = dns.nsupdate?.server;
+  const server = dns.server ?? (nsupdateServer ? { host: nsupdateServer, port: 53 } : undefined);
+  return { directory: dns.directory, zone: dns.zone, server, recordSets };
 }
 
 /**
