@@ -105,9 +105,14 @@ export async function runFailoverDrill(req: DrillRequest): Promise<DrillTimes> {
     }
     if (sent) {
       if (req.interrupt.aborted) req.print(`interrupted: enabling ${leader} again before exiting`);
-      await enableAgain(req, sessions, leader);
-      req.print(timelineLine(since(), `${leader} enabled again (xmpp enable)`));
-      await waitWhole(req, sessions, verify, leader, since, times);
+      try {
+        await enableAgain(req, sessions, leader);
+        req.print(timelineLine(since(), `${leader} enabled again (xmpp enable)`));
+        await waitWhole(req, sessions, verify, leader, since, times);
+      } catch (err) {
+        // The first failure is what went wrong; the restore's says what is left to do.
+        throw failure ? new Error(`${(failure as Error).message}\n${(err as Error).message}`) : err;
+      }
     }
     if (failure) throw failure;
     if (req.interrupt.aborted) throw new DrillInterrupted(`interrupted: ${leader} was enabled again`);
