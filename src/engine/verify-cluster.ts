@@ -25,6 +25,8 @@ export interface VerifyRequest {
   /** Called with the findings of every look (1, 2, ...), before deciding whether to wait. */
   onLook?: (findings: Finding[], look: number) => void;
   connect?: Connect;
+  /** Stops the wait early: the outcome is then the last look's, as after a timeout. */
+  signal?: AbortSignal;
 }
 
 export interface VerifyOutcome {
@@ -36,7 +38,13 @@ export interface VerifyOutcome {
   elapsedMs: number;
 }
 
-async function findingsOnce(sessions: NodeSessions, req: VerifyRequest): Promise<Finding[]> {
+export interface Look {
+  facts: Record<string, NodeFacts>;
+  findings: Finding[];
+}
+
+/** One look over open sessions: the reachable nodes' facts and every finding about them and the Call Bridges. */
+export async function lookOnce(sessions: NodeSessions, req: VerifyRequest): Promise<Look> {
   const gathered = await sessions.facts(req.expected.nodes.map((n) => n.name));
   const facts: Record<string, NodeFacts> = {};
   const findings: Finding[] = [];
@@ -57,7 +65,7 @@ async function findingsOnce(sessions: NodeSessions, req: VerifyRequest): Promise
     const dns = await verifyXmppDns(req.dns);
     findings.push(...dns.problems.map(dnsFinding));
   }
-  return findings;
+  return { facts, findings };
 }
 
 const key = (f: Finding) => `${f.scenario}\n${f.subject}\n${f.problem}`;
@@ -73,7 +81,7 @@ export async function verifyClusterOutcome(req: VerifyRequest): Promise<VerifyOu
     const deadline = started + req.timeoutMs;
     let previous = new Set<string>();
     for (let look = 1; ; look++) {
-      const findings = await findingsOnce(sessions, req);
+      const { findings } = await lookOnce(sessions, req);
       req.onLook?.(findings, look);
       const done = (failedFast: boolean): VerifyOutcome => ({
         findings,
@@ -88,7 +96,7 @@ export async function verifyClusterOutcome(req: VerifyRequest): Promise<VerifyOu
       // reporting its previous round just after a PUT, a secret being replaced node by node), and one more interval
       // costs little next to the whole timeout.
       if ([...lasting].some((k) => previous.has(k))) return done(true);
-      if (Date.now() >= deadline) return done(false);
+      if (Date.now() >= deadline || req.signal?.aborted) return done(false);
       previous = lasting;
       await new Promise((r) => setTimeout(r, req.intervalMs ?? 1000));
     }

@@ -1,4 +1,4 @@
-import { type SimBehaviour, type SimCluster, startSimCluster } from "../../sim";
+import { type SimBehaviour, type SimCluster, type SimNodeOptions, startSimCluster } from "../../sim";
 import type { MmpTarget } from "../../src/clients/mmp/session";
 import { withMmpSession } from "../../src/clients/mmp/session";
 import type { ClusterIntent } from "../../src/core/plan";
@@ -22,14 +22,23 @@ export interface SimLab {
   intent: ClusterIntent;
 }
 
+/** Per-node options every node gets, and the Call Bridges' pause between failed connection rounds. */
+export type SimLabExtras = Pick<SimNodeOptions, "users" | "apiUsers" | "dnsServer"> & { bridgeRetryMs?: number };
+
 /** Simulated nodes cb1..cbN on a random 127.a.b.1-N with one shared certificate uploaded to each. */
-export async function startSimLab(nodeCount = 3, behaviour: Partial<SimBehaviour> = {}): Promise<SimLab> {
+export async function startSimLab(
+  nodeCount = 3,
+  behaviour: Partial<SimBehaviour> = {},
+  extras: SimLabExtras = {},
+): Promise<SimLab> {
+  const { bridgeRetryMs, ...nodeOptions } = extras;
   const names = Array.from({ length: nodeCount }, (_, i) => `cb${i + 1}`);
   const prefix = randomLoopbackPrefix();
   const sim = await startSimCluster({
-    nodes: names.map((name, i) => ({ name, host: `${prefix}.${i + 1}`, behaviour })),
+    nodes: names.map((name, i) => ({ name, host: `${prefix}.${i + 1}`, behaviour, ...nodeOptions })),
     keepaliveMs: 50,
     electionTimeoutMs: 200,
+    bridgeRetryMs,
   });
   const domain = "tptac9.com";
   const targets: MmpTarget[] = sim.nodes.map((n) => ({
@@ -37,7 +46,7 @@ export async function startSimLab(nodeCount = 3, behaviour: Partial<SimBehaviour
     host: n.host,
     port: n.sshPort,
     username: "admin",
-    password: "admin",
+    password: extras.users?.[0].password ?? "admin",
     hostKeyFingerprint: n.hostKeyFingerprint,
     timeoutMs: 10_000,
   }));
