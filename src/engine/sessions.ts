@@ -63,7 +63,15 @@ export class NodeSessions {
         }
         const started = Date.now();
         const before = session.commands.length;
-        out[node] = { reachable: true, facts: await readFacts(session) };
+        try {
+          out[node] = { reachable: true, facts: await readFacts(session) };
+        } catch (err) {
+          // A shared connection that went idle may find its node gone only now: as down as a refused connect.
+          if (!(err instanceof NodeDownError)) throw err;
+          this.unreachable.set(node, `${err.step}: ${err.detail}`);
+          out[node] = { reachable: false, error: `${err.step}: ${err.detail}` };
+          return;
+        }
         this.progress(readLine(node, session.commands.length - before, Date.now() - started));
       }),
     );

@@ -29,8 +29,18 @@ export class MmpSessionPool {
   ) {}
 
   async lease(target: MmpTarget): Promise<MmpSession> {
+    const { lease, reusedIdle } = await this.connection(target);
+    if (!reusedIdle) return lease;
+    // An idle connection whose node went away may not know it yet: if its first use finds it closed, nothing was
+    // run on the node, and the lease moves to a fresh connection once.
+    return new Lease(lease, () => this.connection(target).then((c) => c.lease));
+  }
+
+  private async connection(target: MmpTarget): Promise<{ lease: Connected; reusedIdle: boolean }> {
     const key = createHash("sha256").update(JSON.stringify(target)).digest("hex");
     let entry = this.entries.get(key);
+    // A node that went away while its connection sat idle: let the close already on the wire arrive first.
+    if (entry) await new Promise((resolve) => setImmediate(resolve));
     if (
       entry &&
       !entry.tainted &&
@@ -42,6 +52,7 @@ export class MmpSessionPool {
       this.taint(entry);
       entry = undefined;
     }
+    const reusedIdle = entry !== undefined && !entry.tainted && entry.leases === 0;
     if (!entry || entry.tainted) {
       this.opened++;
       entry = { key, session: this.open(target), leases: 0, queue: Promise.resolve(), tainted: false };
@@ -58,11 +69,14 @@ export class MmpSessionPool {
       this.release(leased);
       throw err;
     }
-    return new Lease(
-      session,
-      (fn) => this.serialized(leased, fn),
-      () => this.release(leased),
-    );
+    return {
+      lease: new Connected(
+        session,
+        (fn) => this.serialized(leased, fn),
+        () => this.release(leased),
+      ),
+      reusedIdle,
+    };
   }
 
   private serialized<T>(entry: Entry, fn: (session: MmpSession) => Promise<T>): Promise<T> {
@@ -106,7 +120,72 @@ export class MmpSessionPool {
   }
 }
 
+/** A lease on a reused idle connection: see `lease`. */
 class Lease implements MmpSession {
+  private retried = false;
+
+  constructor(
+    private inner: Connected,
+    private readonly reconnect: () => Promise<Connected>,
+  ) {}
+
+  get commands(): readonly string[] {
+    return this.inner.commands;
+  }
+
+  get node(): string {
+    return this.inner.node;
+  }
+
+  get hostKeyFingerprint(): string {
+    return this.inner.hostKeyFingerprint;
+  }
+
+  get alive(): boolean {
+    return this.inner.alive;
+  }
+
+  private async once<T>(fn: (session: MmpSession) => Promise<T>): Promise<T> {
+    try {
+      return await fn(this.inner);
+    } catch (err) {
+      if (this.retried || this.inner.alive || this.inner.commands.length > 1) throw err;
+      this.retried = true;
+      this.inner.close();
+      this.inner = await this.reconnect();
+      return fn(this.inner);
+    } finally {
+      this.retried = true;
+    }
+  }
+
+  run(command: string, options?: RunOptions): Promise<string> {
+    return this.once((s) => s.run(command, options));
+  }
+
+  upload(name: string, content: Buffer | string): Promise<void> {
+    return this.once((s) => s.upload(name, content));
+  }
+
+  download(name: string): Promise<Buffer> {
+    return this.once((s) => s.download(name));
+  }
+
+  remove(name: string): Promise<void> {
+    return this.once((s) => s.remove(name));
+  }
+
+  list(): Promise<string[]> {
+    return this.once((s) => s.list());
+  }
+
+  close(): void {
+    this.inner.close();
+  }
+}
+
+/** A lease on one connection. */
+class Connected implements MmpSession {
   readonly commands: string[] = [];
   private released = false;
 

@@ -82,9 +82,12 @@ class ShellSession implements MmpSession {
     readonly hostKeyFingerprint: string,
   ) {
     this.secrets = [target.password];
-    client.on("close", () => {
+    const closed = () => {
       this.alive = false;
-    });
+    };
+    client.on("close", closed);
+    client.on("end", closed);
+    channel.on("close", closed);
   }
 
   get node(): string {
