@@ -12,18 +12,15 @@ vi.mock("../src/clients/mmp/session", async (importOriginal) => {
   const real = await importOriginal<typeof import("../src/clients/mmp/session")>();
   return {
     ...real,
-    withMmpSession: <T>(target: MmpTarget, fn: (s: MmpSession) => Promise<T>) =>
-      real.withMmpSession(target, (session) =>
-        fn(
-          new Proxy(session, {
-            get(s, prop) {
-              if (prop !== "run") return Reflect.get(s, prop);
-              return (command: string, options?: RunOptions) =>
-                s.run(fault.unknownPkiMatch ? command.replace(/^pki match /, "pki pair-check ") : command, options);
-            },
-          }),
-        ),
-      ),
+    // The provider leases shared connections, which are opened with openMmpSession.
+    openMmpSession: async (target: MmpTarget): Promise<MmpSession> =>
+      new Proxy(await real.openMmpSession(target), {
+        get(s, prop) {
+          if (prop !== "run") return Reflect.get(s, prop);
+          return (command: string, options?: RunOptions) =>
+            s.run(fault.unknownPkiMatch ? command.replace(/^pki match /, "pki pair-check ") : command, options);
+        },
+      }),
   };
 });
 
