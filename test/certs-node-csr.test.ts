@@ -9,29 +9,33 @@ const node = {
   keyText: "",
 };
 
+// The provider leases shared connections, which are opened with openMmpSession.
 vi.mock("../src/clients/mmp/session", () => ({
-  withMmpSession: async (_target: unknown, fn: (s: unknown) => Promise<unknown>) =>
-    fn({
-      node: "cb1",
-      run: async (command: string) => {
-        node.commands.push(command);
-        const base = command.split(" ")[2];
-        node.files.set(`${base}.key`, node.keyText);
-        node.files.set(`${base}.csr`, node.csrText(base));
-        return `Created key file ${base}.key and CSR ${base}.csr`;
-      },
-      download: async (name: string) => {
-        const text = node.files.get(name);
-        if (text === undefined) throw new Error(`no such file ${name}`);
-        return Buffer.from(text);
-      },
-      remove: async (name: string) => {
-        node.commands.push(`rm ${name}`);
-        node.files.delete(name);
-      },
-      list: async () => [...node.files.keys()],
-      upload: async () => undefined,
-    }),
+  openMmpSession: async () => ({
+    node: "cb1",
+    hostKeyFingerprint: "",
+    alive: true,
+    commands: [] as string[],
+    close: () => undefined,
+    run: async (command: string) => {
+      node.commands.push(command);
+      const base = command.split(" ")[2];
+      node.files.set(`${base}.key`, node.keyText);
+      node.files.set(`${base}.csr`, node.csrText(base));
+      return `Created key file ${base}.key and CSR ${base}.csr`;
+    },
+    download: async (name: string) => {
+      const text = node.files.get(name);
+      if (text === undefined) throw new Error(`no such file ${name}`);
+      return Buffer.from(text);
+    },
+    remove: async (name: string) => {
+      node.commands.push(`rm ${name}`);
+      node.files.delete(name);
+    },
+    list: async () => [...node.files.keys()],
+    upload: async () => undefined,
+  }),
 }));
 
 import * as impl from "../src/resources/certs/node-csr.provider";
