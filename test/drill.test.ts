@@ -86,7 +86,18 @@ describe.skipIf("skip" in engine)("failover drill (npm run drill) against three 
   beforeAll(async () => {
     dns = new DnsResponder();
     await dns.start();
-    lab = await startSimLab(3, {}, { ...SIM_USERS, dnsServer: { host: dns.host, port: dns.port }, bridgeRetryMs: 100 });
+    // Slower elections than the default, so that only the drill moves the leader, also on a loaded machine.
+    lab = await startSimLab(
+      3,
+      {},
+      {
+        ...SIM_USERS,
+        dnsServer: { host: dns.host, port: dns.port },
+        bridgeRetryMs: 100,
+        keepaliveMs: 100,
+        electionTimeoutMs: 1000,
+      },
+    );
     dns.srv.set(
       `_xmpp-component._tcp.${lab.domain}`,
       lab.sim.nodes.map((n, i) => ({

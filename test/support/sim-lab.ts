@@ -22,8 +22,15 @@ export interface SimLab {
   intent: ClusterIntent;
 }
 
-/** Per-node options every node gets, and the Call Bridges' pause between failed connection rounds. */
-export type SimLabExtras = Pick<SimNodeOptions, "users" | "apiUsers" | "dnsServer"> & { bridgeRetryMs?: number };
+/**
+ * Per-node options every node gets, the Call Bridges' pause between failed connection rounds, and the cluster's
+ * timings (default 50 ms keepalives, 200 ms election timeout: fast, but a loaded machine can move the leader).
+ */
+export type SimLabExtras = Pick<SimNodeOptions, "users" | "apiUsers" | "dnsServer"> & {
+  bridgeRetryMs?: number;
+  keepaliveMs?: number;
+  electionTimeoutMs?: number;
+};
 
 /** Simulated nodes cb1..cbN on a random 127.a.b.1-N with one shared certificate uploaded to each. */
 export async function startSimLab(
@@ -31,13 +38,13 @@ export async function startSimLab(
   behaviour: Partial<SimBehaviour> = {},
   extras: SimLabExtras = {},
 ): Promise<SimLab> {
-  const { bridgeRetryMs, ...nodeOptions } = extras;
+  const { bridgeRetryMs, keepaliveMs = 50, electionTimeoutMs = 200, ...nodeOptions } = extras;
   const names = Array.from({ length: nodeCount }, (_, i) => `cb${i + 1}`);
   const prefix = randomLoopbackPrefix();
   const sim = await startSimCluster({
     nodes: names.map((name, i) => ({ name, host: `${prefix}.${i + 1}`, behaviour, ...nodeOptions })),
-    keepaliveMs: 50,
-    electionTimeoutMs: 200,
+    keepaliveMs,
+    electionTimeoutMs,
     bridgeRetryMs,
   });
   const domain = "tptac9.com";
