@@ -8,6 +8,7 @@ export type {
   ByoMaterialArgs,
   CertificatesArgs,
   ClusterArgs,
+  DnsArgs,
   NodeArgs,
 } from "./resources/cluster/later-inputs";
 export { XmppResilientCluster, type XmppResilientClusterArgs } from "./resources/cluster/xmpp-resilient-cluster";

@@ -110,6 +110,23 @@ describe("XmppResilientCluster with values from other resources", () => {
     for (const placeholder of PLACEHOLDERS) expect(everything).not.toContain(placeholder);
   });
 
+  it("passes a TSIG secret from another resource to every record set, never its stand-in", async () => {
+    const tsig = Buffer.alloc(32, 7).toString("base64");
+    const cluster = new XmppResilientCluster("tsig", {
+      cluster: { domain: "tptac9.com", nodes: nodes((i) => FINGERPRINTS[i]), callBridges },
+      certificates: byo({ key: pki.keyPem, cert: pki.certPem, chain: pki.caPem }),
+      dns: { backend: "rfc2136", zone: "tptac9.com", server: { host: "127.0.0.1", port: 53 }, tsig: { name: "xmpp" } },
+      tsigSecret: pulumi.secret(Promise.resolve(tsig)),
+    });
+    await new Promise<void>((resolve) => cluster.leader.apply(() => resolve()));
+    await new Promise((r) => setTimeout(r, 300));
+    const sets = ofType("Rfc2136RecordSet", "tsig");
+    // One RRset per SRV name (component, client) and one A RRset per node.
+    expect(sets).toHaveLength(5);
+    const secrets = sets.map((r) => (r.inputs.tsigSecret as { value: string }).value);
+    expect(secrets).toEqual(Array(5).fill(tsig));
+  });
+
   it("still validates the rest of the config at once, naming every problem", () => {
     expect(
       () =>

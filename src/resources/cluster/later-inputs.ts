@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { CertificatesConfigInput } from "../../core/certs/schema";
 import { type ClusterConfigInput, nodeSchema } from "../../core/config";
+import type { DnsConfigInput } from "../../core/dns/schema";
 import { outputRunError } from "../certs/output-error";
 import { readPemInput } from "../certs/pem-input";
 
@@ -29,11 +30,22 @@ export type CertificatesArgs =
   | Exclude<CertificatesConfigInput, { source: "byo" }>
   | (Omit<ByoConfigInput, "certs"> & { certs: Record<string, ByoMaterialArgs> });
 
+type Rfc2136ConfigInput = Extract<DnsConfigInput, { backend: "rfc2136" }>;
+
+/** `dns` of the stack config; with rfc2136, `tsig.secret` may be left out when `tsigSecret` is given instead. */
+export type DnsArgs =
+  | Exclude<DnsConfigInput, { backend: "rfc2136" }>
+  | (Omit<Rfc2136ConfigInput, "tsig"> & {
+      tsig: Omit<Rfc2136ConfigInput["tsig"], "secret"> & { secret?: string };
+    });
+
 /** The values of the args that are not known when the program runs: checked as soon as they are. */
 export interface LaterInputs {
   /** By node name; only nodes whose fingerprint is an Output or a Promise. */
   hostKeyFingerprints: Map<string, pulumi.Output<string>>;
   caCertPem?: pulumi.Output<string>;
+  /** The TSIG secret for rfc2136, when it is an Output or a Promise. */
+  tsigSecret?: pulumi.Input<string>;
   /** By unit (node name or `shared`); only the fields that are Outputs or Promises, read and checked as PEM. */
   byo: Map<string, { key?: pulumi.Output<string>; cert?: pulumi.Output<string>; chain?: pulumi.Output<string> }>;
 }
@@ -41,6 +53,7 @@ export interface LaterInputs {
 // Stand-ins that pass the config schema, so the rest of the config is validated at once.
 const PENDING_FINGERPRINT = `SHA256:${"A".repeat(43)}`;
 const PENDING_PEM = "-----BEGIN PENDING-----\n-----END PENDING-----\n";
+const PENDING_TSIG_SECRET = Buffer.alloc(32).toString("base64");
 
 /** Anything else is left to the config schema, which names what is wrong with it. */
 function isMapping(value: unknown): value is Record<string, unknown> {
@@ -82,8 +95,15 @@ function checkedPem(field: string, value: pulumi.Input<string>, trim: boolean): 
 export function splitLaterInputs(
   cluster: ClusterArgs,
   certificates: CertificatesArgs | undefined,
-): { cluster: ClusterConfigInput; certificates: CertificatesConfigInput | undefined; later: LaterInputs } {
+  tsigSecret: pulumi.Input<string> | undefined,
+): {
+  cluster: ClusterConfigInput;
+  certificates: CertificatesConfigInput | undefined;
+  tsigSecret: string | undefined;
+  later: LaterInputs;
+} {
   const later: LaterInputs = { hostKeyFingerprints: new Map(), byo: new Map() };
+  if (isLater(tsigSecret)) later.tsigSecret = tsigSecret;
   const nodes = cluster.nodes.map((node, i) => {
     if (!isLater(node.hostKeyFingerprint)) return node as NodeConfigInput;
     later.hostKeyFingerprints.set(node.name, checkedFingerprint(node.name, i, node.hostKeyFingerprint));
@@ -97,6 +117,7 @@ export function splitLaterInputs(
   return {
     cluster: { ...cluster, nodes, ...(api ? { api } : {}) } as ClusterConfigInput,
     certificates: isByo(certificates) ? splitByo(certificates, later) : (certificates as CertificatesConfigInput),
+    tsigSecret: later.tsigSecret ? PENDING_TSIG_SECRET : (tsigSecret as string | undefined),
     later,
   };
 }

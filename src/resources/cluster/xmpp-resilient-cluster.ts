@@ -2,7 +2,6 @@ import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { expiryWarning } from "../../core/certs/expiry";
 import { type ClusterConfig, ConfigError, configWarnings, type NodeConfig, xmppAddressOf } from "../../core/config";
-import type { DnsConfigInput } from "../../core/dns/schema";
 import { parseStackConfig, type StackConfig } from "../../core/stack-config";
 import { certificateMaterial, type NodeCertificateFiles } from "../certs/certificate-material";
 import * as nodeFile from "../certs/node-file.resource";
@@ -14,7 +13,13 @@ import * as callBridgeSettings from "./callbridge-settings.resource";
 import { CallBridgeXmppSettings } from "./callbridge-settings.resource";
 import * as clusterVerification from "./cluster-verification.resource";
 import { ClusterVerification } from "./cluster-verification.resource";
-import { type CertificatesArgs, type ClusterArgs, type LaterInputs, splitLaterInputs } from "./later-inputs";
+import {
+  type CertificatesArgs,
+  type ClusterArgs,
+  type DnsArgs,
+  type LaterInputs,
+  splitLaterInputs,
+} from "./later-inputs";
 import * as xmppCluster from "./xmpp-cluster.resource";
 import { XmppCluster } from "./xmpp-cluster.resource";
 
@@ -32,7 +37,7 @@ export interface XmppResilientClusterArgs {
    */
   certificates?: CertificatesArgs;
   /** The cluster's SRV and A records. Default: none (the admin keeps DNS by hand). */
-  dns?: DnsConfigInput;
+  dns?: DnsArgs;
   /** The TSIG secret for `dns.backend: rfc2136`, when it is not in `dns.tsig.secret` (e.g. from a secret store). */
   tsigSecret?: pulumi.Input<string>;
   /**
@@ -41,9 +46,6 @@ export interface XmppResilientClusterArgs {
    */
   secretKeys?: { mmpPassword: string; apiPassword: string };
 }
-
-/** A TSIG secret that passes validation while the real one is still an Output. */
-const PENDING_TSIG_SECRET = Buffer.alloc(32).toString("base64");
 
 /**
  * Cisco Meeting Server 2.x XMPP resiliency: certificates on every node, the XMPP cluster (initializer first,
@@ -85,9 +87,7 @@ export class XmppResilientCluster extends pulumi.ComponentResource {
               domain: cfg.domain,
               nodes: cfg.nodes.map((n) => ({ name: n.name, fqdn: n.fqdn, address: xmppAddressOf(n) })),
               dns: stack.dns,
-              ...(typeof args.tsigSecret === "string" || args.tsigSecret === undefined
-                ? {}
-                : { tsigSecret: args.tsigSecret }),
+              ...(later.tsigSecret ? { tsigSecret: later.tsigSecret } : {}),
             },
             // Built by the program, beside this component, before the component owned it.
             { parent: this, aliases: [{ parent: pulumi.rootStackResource }] },
@@ -181,14 +181,14 @@ export class XmppResilientCluster extends pulumi.ComponentResource {
 
 /** Validates the args as the stack config is validated; bad input becomes one error listing every problem. */
 function validated(args: XmppResilientClusterArgs): { stack: StackConfig; later: LaterInputs } {
-  const { cluster, certificates, later } = splitLaterInputs(args.cluster, args.certificates);
+  const { cluster, certificates, tsigSecret, later } = splitLaterInputs(
+    args.cluster,
+    args.certificates,
+    args.tsigSecret,
+  );
   const raw = { ...cluster, certificates, dns: args.dns ?? { backend: "none" } };
-  const tsig = args.tsigSecret;
   try {
-    const stack = parseStackConfig(
-      raw,
-      typeof tsig === "string" ? tsig : tsig === undefined ? undefined : PENDING_TSIG_SECRET,
-    );
+    const stack = parseStackConfig(raw, tsigSecret);
     return { stack, later };
   } catch (err) {
     throw err instanceof ConfigError ? new pulumi.RunError(err.message) : err;
