@@ -4,6 +4,8 @@ import type { GatheredFacts } from "../core/facts";
 import { type Progress, readLine } from "./progress";
 import { readFacts } from "./read-facts";
 
+const downReason = (err: NodeDownError) => `${err.step}: ${err.detail}`;
+
 /** How the engine gets a node's MMP session: its own connection, or a lease on one the provider process shares. */
 export type Connect = (target: MmpTarget) => Promise<MmpSession>;
 
@@ -32,7 +34,7 @@ export class NodeSessions {
         try {
           sessions.set(target.node, await connect(target));
         } catch (err) {
-          if (err instanceof NodeDownError) unreachable.set(target.node, `${err.step}: ${err.detail}`);
+          if (err instanceof NodeDownError) unreachable.set(target.node, downReason(err));
           else refusals.push({ index, err: err as Error });
         }
       }),
@@ -68,8 +70,8 @@ export class NodeSessions {
         } catch (err) {
           // A shared connection that went idle may find its node gone only now: as down as a refused connect.
           if (!(err instanceof NodeDownError)) throw err;
-          this.unreachable.set(node, `${err.step}: ${err.detail}`);
-          out[node] = { reachable: false, error: `${err.step}: ${err.detail}` };
+          this.unreachable.set(node, downReason(err));
+          out[node] = { reachable: false, error: downReason(err) };
           return;
         }
         this.progress(readLine(node, session.commands.length - before, Date.now() - started));
