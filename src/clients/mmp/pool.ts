@@ -149,7 +149,7 @@ class Lease implements MmpSession {
     try {
       return await fn(this.inner);
     } catch (err) {
-      if (this.retried || this.inner.alive || this.inner.commands.length > 1) throw err;
+      if (this.retried || this.inner.alive) throw err;
       this.retried = true;
       this.inner.close();
       this.inner = await this.reconnect();
