@@ -1,3 +1,4 @@
+import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { getXmppSettings } from "../src/clients/cms-api/api-client";
 import { applyCluster } from "../src/engine/apply";
@@ -30,6 +31,15 @@ const inputs = (i: number, sharedSecret: string): settings.CallBridgeSettingsInp
 };
 /** The inputs `pulumi up` would send for bridge i with its cluster secret. */
 const wanted = (i: number) => inputs(i, secrets[lab.sim.nodes[i].name]);
+
+/** How a dynamic provider marks an output secret. */
+const secret = (value: string | undefined) => ({ [specialSigKey]: specialSecretSig, value });
+/** Outputs as the engine passes them back to the provider (which accepts no secrets): unwrapped. */
+function asProviderSees(props: Record<string, unknown>): settings.StoredCallBridgeSettings {
+  const unwrap = (v: unknown) =>
+    v && typeof v === "object" && specialSigKey in v ? (v as unknown as { value: unknown }).value : v;
+  return Object.fromEntries(Object.entries(props).map(([k, v]) => [k, unwrap(v)])) as settings.StoredCallBridgeSettings;
+}
 
 const apiTarget = (i: number) => ({
   bridge: lab.sim.nodes[i].name,
@@ -183,8 +193,8 @@ describe("Call Bridge XMPP settings through the CMS REST API", () => {
     state.cb1 = { ...state.cb1, serverAddress: `${lab.sim.nodes[0].host}:5223` };
     const read = await settings.read("id", state.cb1);
     expect(read.props?.serverAddress).toBe("");
-    expect(read.props?.sharedSecretHash).toBe(kept);
-    state.cb1 = read.props;
+    expect(read.props?.sharedSecretHash).toEqual(secret(kept));
+    state.cb1 = asProviderSees(read.props);
     expect(await changes(0, wanted(0))).toBe(true);
   });
 
@@ -192,7 +202,8 @@ describe("Call Bridge XMPP settings through the CMS REST API", () => {
     const { sharedSecretHash: _, ...rest } = state.cb1;
     const read = await settings.read("id", { ...rest, sharedSecret: secrets.cb1 });
     expect(read.props).not.toHaveProperty("sharedSecret");
-    expect(read.props?.sharedSecretHash).toBe(settings.sharedSecretHash("cb1", lab.domain, secrets.cb1));
+    // Marked secret itself: the engine keeps secret on refresh only what was secret before (here `sharedSecret`).
+    expect(read.props?.sharedSecretHash).toEqual(secret(settings.sharedSecretHash("cb1", lab.domain, secrets.cb1)));
     expect(JSON.stringify(read.props)).not.toContain(secrets.cb1);
   });
 

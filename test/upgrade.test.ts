@@ -18,7 +18,7 @@ import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type SimCluster, startSimCluster } from "../sim";
 import { clusterStackConfig, SIM_API_PASSWORD, SIM_PASSWORD, SIM_USERS } from "./support/cluster-stack";
-import { engineOrSkipReason, REPO_ROOT, testStack } from "./support/engine";
+import { engineOrSkipReason, exportedStateText, REPO_ROOT, testStack } from "./support/engine";
 import { randomLoopbackPrefix } from "./support/loopback";
 import { leakedSecrets } from "./support/secrets";
 import { mutating } from "./support/sim-lab";
@@ -30,6 +30,8 @@ const OLD_MAIN = "0e03142";
 const RESOURCES = 28;
 const NODES = ["cb1", "cb2", "cb3"];
 const VERIFICATION = "pulumi-nodejs:dynamic/cms:ClusterVerification";
+/** The key that marks a secret in exported state (`{"4dabf…": "1b47…", "ciphertext": …}`). */
+const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 
 const engine = engineOrSkipReason();
 if ("skip" in engine) console.warn(`upgrade engine test skipped: ${engine.skip}`);
@@ -159,6 +161,17 @@ describe.skipIf("skip" in engine)(`upgrade from ${OLD_MAIN} to the current tree`
     // that plan as pending reports "1 updated" on every refresh after an up that ran commands.)
     expect(changes(events)).toEqual([]);
     expect(refresh.summary.resourceChanges).toEqual({ same: RESOURCES });
+    // The hash this refresh computed from the old plaintext is stored encrypted, as the plaintext was.
+    type Exported = { type: string; outputs?: Record<string, unknown> };
+    const exported = JSON.parse(await exportedStateText(current())).deployment.resources as Exported[];
+    const hashes = exported
+      .filter((r) => r.type === "pulumi-nodejs:dynamic/cms:CallBridgeXmppSettings")
+      .map((r) => r.outputs ?? {});
+    expect(hashes).toHaveLength(3);
+    for (const outs of hashes) {
+      expect(outs).not.toHaveProperty("sharedSecret");
+      expect(Object.keys(outs.sharedSecretHash as object).sort()).toEqual([SECRET_SIG_KEY, "ciphertext"]);
+    }
   });
 
   it(`the current code previews: 0 create, 0 replace, 0 delete; ${RESOURCES - 1} same, 1 update (the verification re-runs)`, async () => {

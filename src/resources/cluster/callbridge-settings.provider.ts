@@ -1,5 +1,6 @@
 import { createHmac } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
+import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import {
   CmsApiError,
   getXmppConnectionStatus,
@@ -118,6 +119,13 @@ export async function remove(_id: string, props: StoredCallBridgeSettings): Prom
 }
 
 /**
+ * A value the engine stores as a secret. On refresh the engine keeps secret only the outputs that were secret before,
+ * and `additionalSecretOutputs` is not applied: a hash first computed here (from outputs of older releases) would
+ * otherwise land in state in plaintext.
+ */
+const secretOutput = (value: string) => ({ [specialSigKey]: specialSecretSig, value });
+
+/**
  * Refresh: the API returns everything but the secret, so drift in name, domain or server address shows up. The
  * stored hash stays (outputs of older releases get theirs computed here, and lose the plaintext).
  */
@@ -128,7 +136,7 @@ export async function read(id: string, props: StoredCallBridgeSettings): Promise
     id,
     props: {
       ...rest,
-      sharedSecretHash: storedHash(props) ?? "",
+      sharedSecretHash: secretOutput(storedHash(props) ?? ""),
       bridge: live.uniqueName,
       domain: live.domain,
       serverAddress: live.serverAddress,
