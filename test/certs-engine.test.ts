@@ -84,7 +84,7 @@ class Lab {
   }
 
   async stop(): Promise<void> {
-    await dispose(this.stack).catch((err) => console.warn(`dispose: ${err}`));
+    await dispose(this.stack);
     await this.sim?.stop();
   }
 

@@ -4,6 +4,8 @@ export interface MmpTarget {
   host: string;
   sshPort: number;
   name: string;
+  /** A simulated node's accounts: the first one's password is the default. */
+  users?: { password: string }[];
 }
 
 /** An expect-style MMP driver over an ssh2 PTY shell, for tests. */
@@ -32,7 +34,7 @@ export class MmpClient {
     options: { username?: string; password?: string; keyboard?: boolean } = {},
   ): Promise<MmpClient> {
     const client = new Client();
-    const password = options.password ?? "admin";
+    const password = options.password ?? target.users?.[0]?.password ?? "admin";
     await new Promise<void>((resolve, reject) => {
       client.once("ready", () => {
         client.setNoDelay(true);

@@ -9,7 +9,7 @@ import { callApi } from "../sim-support/api-client";
 import { eventually } from "../sim-support/loopback-net";
 import { MmpClient } from "../sim-support/mmp-client";
 import { buildXmppCluster, parseCallbridgeList, uploadSharedCertificate } from "../sim-support/xmpp-procedure";
-import { clusterStackConfig } from "./cluster-stack";
+import { clusterStackConfig, SIM_API_PASSWORD, SIM_USERS } from "./cluster-stack";
 import { dispose, engineOrSkipReason, exportedStateText, testStack } from "./engine";
 import { randomLoopbackPrefix } from "./loopback";
 import { mutating } from "./sim-lab";
@@ -41,7 +41,7 @@ export function adoptSuite(layout: string, behaviour: Partial<SimBehaviour>): vo
     beforeAll(async () => {
       const prefix = randomLoopbackPrefix();
       sim = await startSimCluster({
-        nodes: [1, 2, 3].map((i) => ({ name: `cb${i}`, host: `${prefix}.${i}`, behaviour })),
+        nodes: [1, 2, 3].map((i) => ({ name: `cb${i}`, host: `${prefix}.${i}`, behaviour, ...SIM_USERS })),
         keepaliveMs: 50,
         electionTimeoutMs: 200,
         bridgeRetryMs: 200,
@@ -50,12 +50,18 @@ export function adoptSuite(layout: string, behaviour: Partial<SimBehaviour>): vo
       await uploadSharedCertificate(sim.nodes);
       ({ secrets } = await buildXmppCluster(sim));
       for (const node of sim.nodes) {
-        const put = await callApi(node, "PUT", "/api/v1/system/configuration/xmpp", {
-          uniqueName: node.name,
-          domain: "tptac9.com",
-          serverAddress: `${node.host}:5223`,
-          sharedSecret: secrets.get(node.name) as string,
-        });
+        const put = await callApi(
+          node,
+          "PUT",
+          "/api/v1/system/configuration/xmpp",
+          {
+            uniqueName: node.name,
+            domain: "tptac9.com",
+            serverAddress: `${node.host}:5223`,
+            sharedSecret: secrets.get(node.name) as string,
+          },
+          `admin:${SIM_API_PASSWORD}`,
+        );
         expect(put.status).toBe(200);
       }
       await eventually(() => sim.nodes.every((n) => n.callBridge().status() === "connected"), 10_000);
@@ -68,14 +74,12 @@ export function adoptSuite(layout: string, behaviour: Partial<SimBehaviour>): vo
           trustBundle: "abhiall.cer",
         },
       });
-      config["cms-xmpp-resiliency:mmpPassword"] = { value: "admin", secret: true };
-      config["cms-xmpp-resiliency:apiPassword"] = { value: "admin", secret: true };
       stack = await testStack({ workDir: ".", config });
       for (const n of sim.nodes) n.clearTranscript();
     }, 120_000);
 
     afterAll(async () => {
-      await dispose(stack).catch(() => undefined);
+      await dispose(stack);
       await sim?.stop();
     });
 

@@ -110,7 +110,7 @@ export function day2Suite(layout: string, behaviour: Partial<SimBehaviour>): voi
     }, 120_000);
 
     afterAll(async () => {
-      await dispose(stack).catch(() => undefined);
+      await dispose(stack);
       await sim?.stop();
     });
 

@@ -128,8 +128,55 @@ export type TestConfig = Record<string, { value: string; secret?: boolean }>;
 interface StackExtras {
   tmpDir: string;
   envVars: Record<string, string>;
+  /** Everything the engine printed for this stack: see {@link recordRuns}. */
+  output: string[];
+  /** Directories the stack writes files to, searched for secrets by {@link dispose}. */
+  writesTo: string[];
 }
 const extras = new WeakMap<Stack, StackExtras>();
+
+type RunOptions = { onOutput?: (out: string) => void; onError?: (err: string) => void };
+const RUNS = ["up", "preview", "refresh", "destroy"] as const;
+
+/**
+ * Makes the stack's engine runs record what they print (stdout, stderr, and the error of a failed run) into
+ * `output`, whatever callbacks the test passes, so that {@link dispose} can search all of it for secrets.
+ */
+function recordRuns(stack: Stack, output: string[]): void {
+  for (const op of RUNS) {
+    const run = stack[op].bind(stack) as (opts?: RunOptions) => Promise<unknown>;
+    Object.assign(stack, {
+      [op]: async (opts: RunOptions = {}) => {
+        try {
+          return await run({
+            ...opts,
+            onOutput: (out) => {
+              output.push(out);
+              opts.onOutput?.(out);
+            },
+            onError: (err) => {
+              output.push(err);
+              opts.onError?.(err);
+            },
+          });
+        } catch (err) {
+          output.push(String(err));
+          throw err;
+        }
+      },
+    });
+  }
+}
+
+/** What the stack's engine runs printed so far (see {@link recordRuns}). */
+export function recordedOutput(stack: Stack): string[] {
+  return extras.get(stack)?.output ?? [];
+}
+
+/** Directories the stack writes files to (zone-file output), given to testStack as `writesTo`. */
+export function writtenDirs(stack: Stack): string[] {
+  return extras.get(stack)?.writesTo ?? [];
+}
 
 function uniqueName(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;
@@ -141,6 +188,8 @@ interface StackOptions {
   envVars?: Record<string, string>;
   /** The stack's backend; default: a fresh `file://` backend in the stack's temp dir. */
   backendUrl?: string;
+  /** Directories the stack writes files to (e.g. zone-file output): searched for secrets by {@link dispose}. */
+  writesTo?: string[];
 }
 
 async function prepare(opts: StackOptions) {
@@ -159,9 +208,11 @@ async function prepare(opts: StackOptions) {
   return { engine, name, tmpDir, backendUrl, env, pulumiCommand };
 }
 
-async function finish(stack: Stack, tmpDir: string, env: Record<string, string>, config?: TestConfig) {
-  extras.set(stack, { tmpDir, envVars: env });
-  if (config && Object.keys(config).length > 0) await stack.setAllConfig(config as ConfigMap);
+async function finish(stack: Stack, tmpDir: string, env: Record<string, string>, opts: StackOptions) {
+  const output: string[] = [];
+  extras.set(stack, { tmpDir, envVars: env, output, writesTo: opts.writesTo ?? [] });
+  recordRuns(stack, output);
+  if (opts.config && Object.keys(opts.config).length > 0) await stack.setAllConfig(opts.config as ConfigMap);
   return stack;
 }
 
@@ -182,7 +233,7 @@ export async function testStack(opts: StackOptions & { workDir: string }): Promi
       secretsProvider: "passphrase",
     },
   );
-  return finish(stack, p.tmpDir, p.env, opts.config);
+  return finish(stack, p.tmpDir, p.env, opts);
 }
 
 /**
@@ -207,7 +258,7 @@ export async function inlineTestStack(
       projectSettings: { name: projectName, runtime: "nodejs", backend: { url: p.backendUrl } },
     },
   );
-  return finish(stack, p.tmpDir, p.env, opts.config);
+  return finish(stack, p.tmpDir, p.env, opts);
 }
 
 /**
@@ -250,12 +301,20 @@ function stackConfigDir(workDir: string): string {
   }
 }
 
-/** Destroys the stack's resources, removes the stack (and its Pulumi.<stack>.yaml) and its temporary backend. */
+/**
+ * Destroys the stack's resources, then fails if any secret the stack used is found in plaintext anywhere (see
+ * `stackLeaks` in secrets.ts), and finally removes the stack (and its Pulumi.<stack>.yaml) and its temporary backend.
+ */
 export async function dispose(stack: Stack | undefined): Promise<void> {
   if (!stack) return;
   const x = extras.get(stack);
   try {
+    // secrets.ts builds on this module, hence the late import.
+    const { secretsOfStack, stackLeaks } = await import("./secrets");
+    const secrets = await secretsOfStack(stack);
     await stack.destroy();
+    const leaks = await stackLeaks(stack, secrets);
+    if (leaks.length > 0) throw new Error(`secrets found in plaintext:\n${leaks.join("\n")}`);
   } finally {
     try {
       await stack.workspace.removeStack(stack.name, { force: true });

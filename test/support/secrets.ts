@@ -12,12 +12,12 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { backendDir, engineOrSkipReason, exportedStateText } from "./engine";
+import { backendDir, engineOrSkipReason, exportedStateText, recordedOutput, writtenDirs } from "./engine";
 
 export interface SecretSearch {
   stack: Stack;
   /** Everything the engine printed: onOutput/onError chunks and the text of errors thrown by failed runs. */
-  output: string[];
+  output?: string[];
   /** Plain secrets: passwords, Call Bridge secrets, private-key bodies. */
   secrets: string[];
   /** TSIG keys as configured (base64): searched as base64 and as hex. */
@@ -41,7 +41,7 @@ export async function leakedSecrets(search: SecretSearch): Promise<string[]> {
   const engine = engineOrSkipReason();
   const home = "skip" in engine ? undefined : engine.env.PULUMI_HOME;
   const places: [string, string][] = [
-    ["engine output", search.output.join("")],
+    ["engine output", (search.output ?? recordedOutput(search.stack)).join("")],
     ["pulumi stack export", await exportedStateText(search.stack)],
     ...(search.backend ??
       filesUnder(backendDir(search.stack)).map((f): [string, string] => [f, readFileSync(f, "utf8")])),
@@ -58,7 +58,86 @@ export function findSecrets(places: [string, string][], secrets: string[], tsigK
   const found: string[] = [];
   for (const [where, text] of places) {
     for (const needle of needles) if (text.includes(needle)) found.push(`${where}: ${needle.slice(0, 4)}…`);
-    if (/-----BEGIN (RSA |EC )?PRIVATE KEY-----/.test(text)) found.push(`${where}: a PEM private key`);
+    if (/-----BEGIN (RSA |EC |OPENSSH )?PRIVATE KEY-----/.test(text)) found.push(`${where}: a PEM private key`);
   }
   return found;
+}
+
+const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+/** A secret shorter than this is no needle (it would match by chance); every secret a test stack sets is longer. */
+const MIN_LENGTH = 8;
+
+/**
+ * The string leaves of a value; for a PEM private key also its first body line (the DER header and the start of
+ * the key). Not the other lines: they may be public (an RSA key's modulus lines can equal lines of its
+ * `ssh-rsa` public key; an OpenSSH key embeds its public key), and the PEM marker is searched for anyway.
+ */
+function needlesOf(value: unknown): string[] {
+  if (typeof value === "string") {
+    const lines = value.includes("PRIVATE KEY-----\n") ? value.split("\n").filter((l) => !l.startsWith("-----")) : [];
+    return [value, ...lines.slice(0, 1)].map((v) => v.trim()).filter((v) => v.length >= MIN_LENGTH);
+  }
+  if (value && typeof value === "object") return Object.values(value).flatMap(needlesOf);
+  return [];
+}
+
+/** Keys of a structured secret config value whose values are the secrets (the rest, e.g. a DNS zone, is public). */
+const SECRET_KEY = /secret|password|privatekey|^key$/i;
+
+/** The secrets in a secret config value: the whole string, or for JSON the values under {@link SECRET_KEY} keys. */
+export function secretsInConfig(value: string): string[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    return needlesOf(value);
+  }
+  if (!parsed || typeof parsed !== "object") return needlesOf(value);
+  const under = (node: unknown): string[] =>
+    node && typeof node === "object"
+      ? Object.entries(node).flatMap(([k, v]) =>
+          SECRET_KEY.test(k) && typeof v === "string" ? needlesOf(v) : under(v),
+        )
+      : [];
+  return under(parsed);
+}
+
+/** Every secret value in a decrypted deployment (`stack.exportStack()`), which holds them as `{sig, plaintext}`. */
+export function secretsInState(node: unknown): string[] {
+  if (!node || typeof node !== "object") return [];
+  const o = node as Record<string, unknown>;
+  if (o[SECRET_SIG_KEY] === SECRET_SIG && typeof o.plaintext === "string") return needlesOf(JSON.parse(o.plaintext));
+  return Object.values(o).flatMap(secretsInState);
+}
+
+/** A base64 value of at least 16 bytes (a TSIG key): also searched for in hex. */
+const isBase64Key = (v: string) =>
+  v.length >= 24 && /^[A-Za-z0-9+/]+={0,2}$/.test(v) && Buffer.from(v, "base64").toString("base64") === v;
+
+export interface StackSecrets {
+  secrets: string[];
+  tsigKeys: string[];
+}
+
+/**
+ * Every secret a test stack uses, read from the stack itself: its secret config values (passwords, TSIG keys, BYO
+ * private keys) and every secret in its state (Call Bridge secrets, generated private keys). Read it before destroy,
+ * which empties the state.
+ */
+export async function secretsOfStack(stack: Stack): Promise<StackSecrets> {
+  const config = Object.entries(await stack.getAllConfig()).filter(([, v]) => v.secret);
+  const fromConfig = config.flatMap(([key, { value }]) => {
+    const found = secretsInConfig(value);
+    if (found.length === 0)
+      throw new Error(`secret config ${key} holds no secret of ${MIN_LENGTH}+ chars to search for`);
+    return found;
+  });
+  const all = [...new Set([...fromConfig, ...secretsInState((await stack.exportStack()).deployment)])];
+  return { secrets: all.filter((v) => !isBase64Key(v)), tsigKeys: all.filter(isBase64Key) };
+}
+
+/** {@link leakedSecrets} of a test stack's own secrets over everything its runs printed and the dirs it writes. */
+export async function stackLeaks(stack: Stack, found: StackSecrets): Promise<string[]> {
+  return leakedSecrets({ stack, secrets: found.secrets, tsigKeys: found.tsigKeys, dirs: writtenDirs(stack) });
 }

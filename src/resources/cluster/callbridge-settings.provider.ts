@@ -1,6 +1,5 @@
 import { createHmac } from "node:crypto";
-import type * as pulumi from "@pulumi/pulumi";
-import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
+import * as pulumi from "@pulumi/pulumi";
 import {
   CmsApiError,
   getXmppConnectionStatus,
@@ -123,7 +122,7 @@ export async function remove(_id: string, props: StoredCallBridgeSettings): Prom
  * and `additionalSecretOutputs` is not applied: a hash first computed here (from outputs of older releases) would
  * otherwise land in state in plaintext.
  */
-const secretOutput = (value: string) => ({ [specialSigKey]: specialSecretSig, value });
+const secretOutput = (value: string) => ({ [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig, value });
 
 /**
  * Refresh: the API returns everything but the secret, so drift in name, domain or server address shows up. The
