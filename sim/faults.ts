@@ -7,6 +7,13 @@ export class Faults {
   dropAfterCommands: number | null = null;
   /** A matching command hangs (no output, no prompt) until this fault is cleared or the connection closes. */
   stallCommand: string | RegExp | null = null;
+  /**
+   * The SSH connection is cut (TCP destroyed) at a matching command: before it runs, or after it took effect but
+   * before any of its output or the next prompt is sent.
+   */
+  dropAtCommand: { command: string | RegExp; when: "before" | "after" } | null = null;
+  /** The API answers the Call Bridge's XMPP settings PUT with 500 and changes nothing. */
+  apiPutFails = false;
 
   constructor(private readonly onRefuseChange: (refuse: boolean) => void) {}
 
@@ -21,8 +28,17 @@ export class Faults {
   }
 
   stalls(command: string): boolean {
-    const pattern = this.stallCommand;
-    if (pattern === null) return false;
-    return typeof pattern === "string" ? command.trim() === pattern.trim() : pattern.test(command);
+    return matches(this.stallCommand, command);
   }
+
+  /** When the connection is to be cut at this command, or null. */
+  dropsAt(command: string): "before" | "after" | null {
+    const drop = this.dropAtCommand;
+    return drop !== null && matches(drop.command, command) ? drop.when : null;
+  }
+}
+
+function matches(pattern: string | RegExp | null, command: string): boolean {
+  if (pattern === null) return false;
+  return typeof pattern === "string" ? command.trim() === pattern.trim() : pattern.test(command);
 }

@@ -50,6 +50,19 @@ describe("Call Bridge XMPP connection", () => {
     expect(put.body).toContain('<parameterError parameter="bogus" error="unrecognised" />');
   });
 
+  it("apiPutFails answers the settings PUT with 500 and changes nothing", async () => {
+    const node = cluster.node("cb1");
+    node.clearTranscript();
+    node.faults.apiPutFails = true;
+    const put = await callApi(node, "PUT", CONFIG, { uniqueName: "other", domain: DOMAIN });
+    node.faults.apiPutFails = false;
+    expect(put.status).toBe(500);
+    expect(xmlValue((await callApi(node, "GET", CONFIG)).body, "uniqueName")).toBe("");
+    expect(node.transcript.map((e) => [e.command, e.result, e.output])).toEqual([
+      [`API PUT ${CONFIG} uniqueName=other&domain=${DOMAIN}`, "error", "500"],
+    ]);
+  });
+
   it("scenario 1: blank server address and no SRV record gives a DNS error", async () => {
     const put = await callApi(cluster.node("cb1"), "PUT", CONFIG, {
       uniqueName: "cb1",

@@ -72,6 +72,22 @@ describe("faults and transcript", () => {
     mmp.close();
   });
 
+  it("cuts the connection at a matching command, before it runs or after it took effect", async () => {
+    node().clearTranscript();
+    node().faults.dropAtCommand = { command: "xmpp enable", when: "before" };
+    let mmp = await MmpClient.connect(node());
+    await expect(mmp.run("xmpp enable")).rejects.toThrow(/closed/);
+    expect(node().transcript.map((e) => e.command)).toEqual([]);
+    node().faults.dropAtCommand = { command: /^xmpp enable$/, when: "after" };
+    mmp = await MmpClient.connect(node());
+    await expect(mmp.run("xmpp enable")).rejects.toThrow(/closed/);
+    expect(node().transcript.map((e) => e.command)).toEqual(["xmpp enable"]);
+    node().faults.dropAtCommand = null;
+    mmp = await MmpClient.connect(node());
+    expect(await mmp.run("version")).toBe("2.9.8");
+    mmp.close();
+  });
+
   it("stalls a matching command until the fault is cleared", async () => {
     node().faults.stallCommand = /^xmpp cluster status$/;
     const mmp = await MmpClient.connect(node());

@@ -131,6 +131,10 @@ export class ApiServer {
       const errors = unknown.map((name) => el("parameterError", "", { parameter: name, error: "unrecognised" }));
       return this.send(response, 400, xmlDocument(el("failureDetails", errors)));
     }
+    if (this.deps.faults.apiPutFails) {
+      this.deps.transcript.record(`API PUT ${XMPP_PATH} ${logged.join("&")}`, "error", "500");
+      return this.send(response, 500, "");
+    }
     const serverAddress = form.get("serverAddress");
     if (this.deps.behaviour.apiChecksServerAddress && serverAddress !== null && !validServerAddress(serverAddress)) {
       this.deps.transcript.record(`API PUT ${XMPP_PATH} ${logged.join("&")}`, "error", "400 invalid serverAddress");

@@ -18,6 +18,8 @@ export interface CommandOutcome {
   /** False when the connection closed while the command was stalled. */
   ran: boolean;
   failed: boolean;
+  /** True when the dropAtCommand fault cut the connection at this command. */
+  dropped?: boolean;
 }
 
 /** Runs one MMP command line: fault injection, dispatch, output, transcript. */
@@ -33,11 +35,13 @@ export async function runCommand(
     if (sink.closed()) return { ran: false, failed: true };
     await sleep(20);
   }
+  const drop = faults.dropsAt(line);
+  if (drop === "before") return { ran: false, failed: true, dropped: true };
   const lines: string[] = [];
   let failed = false;
   const emit = (text: string): void => {
     lines.push(text);
-    sink.write(`${text}\n`);
+    if (drop === null) sink.write(`${text}\n`);
   };
   const io: CommandIo = {
     print: emit,
@@ -50,7 +54,9 @@ export async function runCommand(
       emit(text);
     },
     readSecret: async (prompt) => {
-      emit(prompt);
+      // The prompt is sent even when the connection is cut after this command: the secret has to arrive first.
+      lines.push(prompt);
+      sink.write(`${prompt}\n`);
       return sink.readSecret();
     },
   };
@@ -60,5 +66,5 @@ export async function runCommand(
     io.failure(`internal error: ${(error as Error).message}`);
   }
   if (line.trim() !== "") transcript.record(line.trim(), failed ? "error" : "ok", lines.join("\n"));
-  return { ran: true, failed };
+  return { ran: true, failed, dropped: drop !== null };
 }

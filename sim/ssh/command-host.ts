@@ -6,7 +6,8 @@ export interface CommandHost {
   run(line: string, sink: CommandSink): Promise<CommandOutcome>;
 }
 
-/** Counts commands per SSH connection, for the dropAfterCommands fault. */
+/** Counts commands per SSH connection, for the dropAfterCommands fault; cuts it for dropAtCommand. */
 export interface ConnectionControl {
   commandFinished(): void;
+  drop(): void;
 }

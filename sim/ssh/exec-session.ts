@@ -50,6 +50,7 @@ export function runExec(
       closed: () => closed,
     })
     .then((outcome) => {
+      if (outcome.dropped) return control.drop();
       if (outcome.ran) control.commandFinished();
       if (channel.destroyed) return;
       channel.exit(outcome.failed ? 1 : 0);

@@ -124,6 +124,7 @@ export class ShellSession {
       })
       .then((outcome) => {
         if (this.ended) return;
+        if (outcome.dropped) return this.control.drop();
         this.mode = "line";
         if (outcome.ran && line.trim() !== "") this.control.commandFinished();
         this.prompt();

@@ -86,6 +86,7 @@ export class SshServer {
         const limit = this.deps.faults.dropAfterCommands;
         if (limit !== null && commands >= limit) socket?.destroy();
       },
+      drop: () => socket?.destroy(),
     };
     client.on("authentication", (ctx) => this.authenticate(ctx, (username) => this.loggedIn.set(client, username)));
     client.on("close", () => this.loggedIn.delete(client));

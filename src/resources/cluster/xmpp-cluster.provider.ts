@@ -206,9 +206,37 @@ function outputsOf(inputs: XmppClusterInputs, result: Awaited<ReturnType<typeof 
   };
 }
 
+/** A step line of the progress output (`[cb2] 7/11 …`), other than a step found already done. */
+const STEP_STARTED = /^\[[^\]]+\] \d+\/\d+ (?!.*\(already done, not run\)$)/;
+
+/**
+ * A create that failed after it changed a node is recorded as created with an initialization error (the dynamic
+ * provider protocol's `id` and `properties` on the error): the next `up` updates it from what the nodes show, and a
+ * `destroy` resets the nodes it touched.
+ */
+function partiallyCreated(id: string, inputs: XmppClusterInputs, error: unknown): Error {
+  const message = error instanceof Error ? error.message : String(error);
+  return Object.assign(new Error(message), {
+    id,
+    properties: { ...inputs, plan: inputs.plan ?? {} },
+    reasons: [message],
+  });
+}
+
 export async function create(inputs: XmppClusterInputs): Promise<pulumi.dynamic.CreateResult<XmppClusterOutputs>> {
-  const result = await applyCluster(operation(inputs));
-  return { id: `xmpp-cluster-${inputs.domain}`, outs: outputsOf(inputs, result) };
+  const id = `xmpp-cluster-${inputs.domain}`;
+  const op = operation(inputs);
+  let changedNodes = false;
+  const progress = (line: string) => {
+    if (STEP_STARTED.test(line)) changedNodes = true;
+    op.progress?.(line);
+  };
+  try {
+    const result = await applyCluster({ ...op, progress });
+    return { id, outs: outputsOf(inputs, result) };
+  } catch (error) {
+    throw changedNodes ? partiallyCreated(id, inputs, error) : error;
+  }
 }
 
 export async function update(

@@ -1,0 +1,59 @@
+import type { Stack } from "@pulumi/pulumi/automation";
+import type { SimCluster } from "../../sim";
+import { mutating } from "./sim-lab";
+
+/** What fault drills share: the failed up's error text, the errors under Diagnostics, what the nodes ran. */
+export function drillTools(get: () => { sim: SimCluster; stack: Stack }, output: string[]) {
+  const onOutput = (text: string) => output.push(text);
+  return {
+    onOutput,
+    clear: () => {
+      for (const n of get().sim.nodes) n.clearTranscript();
+    },
+    /** MMP commands that changed something, per node. */
+    ran: () => Object.fromEntries(get().sim.nodes.map((n) => [n.name, mutating(get().sim, n.name)])),
+    /** The failed up's error text (kept in `output` for the secret search). */
+    failedUp: async (): Promise<string> => {
+      try {
+        await get().stack.up({ onOutput });
+      } catch (error) {
+        const text = String((error as Error).message);
+        output.push(text);
+        return text;
+      }
+      throw new Error("up succeeded under the fault");
+    },
+    /** The error lines under Diagnostics, once each, without the engine's closing `update failed`. */
+    diagnosticErrors: (text: string) => {
+      const lines = text
+        .slice(text.indexOf("Diagnostics:"))
+        .split("\n")
+        .map((l) => l.trim());
+      // An error recorded with the resource (an init error) is listed as `error: 1 error occurred:` then `* <error>`.
+      const errors = lines.map((l, i) =>
+        /^error: \d+ errors? occurred:$/.test(l) ? `error: ${(lines[i + 1] ?? "").replace(/^\* /, "")}` : l,
+      );
+      return [...new Set(errors.filter((l) => l.startsWith("error: ") && l !== "error: update failed"))];
+    },
+    /** Each XmppCluster resource in state, as the first lines of its init errors ([] when cleanly recorded). */
+    recordedCluster: async () => {
+      const deployment = (await get().stack.exportStack()).deployment;
+      return (deployment.resources as { type: string; initErrors?: string[] }[])
+        .filter((r) => r.type === "pulumi-nodejs:dynamic/cms:XmppCluster")
+        .map((r) => (r.initErrors ?? []).map((e) => e.split("\n")[0]));
+    },
+    /** The Call Bridge secrets the cluster resource holds (decrypted), for the secret search. */
+    bridgeSecrets: async (): Promise<string[]> => {
+      const deployment = (await get().stack.exportStack()).deployment;
+      const cluster = (deployment.resources as { type: string; outputs?: { secrets?: unknown } }[]).find(
+        (r) => r.type === "pulumi-nodejs:dynamic/cms:XmppCluster",
+      );
+      const stored = cluster?.outputs?.secrets as { plaintext?: string } | undefined;
+      if (!stored?.plaintext) throw new Error("no Call Bridge secrets in state");
+      return Object.values(JSON.parse(stored.plaintext) as Record<string, string>);
+    },
+  };
+}
+
+export const NEXT_UP =
+  "next: fix the cause on the node or in the stack config, then run `pulumi up` again; finished steps are not repeated";
