@@ -60,7 +60,15 @@ describe.skipIf("skip" in engine || pgSkip !== undefined)("team state in Postgre
       electionTimeoutMs: 200,
       bridgeRetryMs: 200,
     });
-    first = await testStack({ workDir: ".", config: clusterStackConfig(sim), backendUrl: pg.url });
+    first = await testStack({
+      workDir: ".",
+      config: clusterStackConfig(sim),
+      backendUrl: pg.url,
+      backendContents: async () => [
+        ["pg_dump", pg.dump()],
+        ...(await rows()).map(([key, text]): [string, string] => [`pulumi_state ${key}`, text]),
+      ],
+    });
     second = await testStack({ workDir: ".", stackName: first.name, backendUrl: pg.url });
     freshHome = mkdtempSync(path.join(tmpdir(), "pulumi-home-"));
   }, 120_000);

@@ -132,6 +132,8 @@ interface StackExtras {
   output: string[];
   /** Directories the stack writes files to, searched for secrets by {@link dispose}. */
   writesTo: string[];
+  /** What a backend that is not `file://` holds, as `[where, text]`, for the secret search. */
+  backendContents?: () => Promise<[string, string][]>;
 }
 const extras = new WeakMap<Stack, StackExtras>();
 
@@ -173,6 +175,11 @@ export function recordedOutput(stack: Stack): string[] {
   return extras.get(stack)?.output ?? [];
 }
 
+/** What the stack's backend holds when it is not `file://` (testStack's `backendContents`); undefined otherwise. */
+export async function backendContents(stack: Stack): Promise<[string, string][] | undefined> {
+  return extras.get(stack)?.backendContents?.();
+}
+
 /** Directories the stack writes files to (zone-file output), given to testStack as `writesTo`. */
 export function writtenDirs(stack: Stack): string[] {
   return extras.get(stack)?.writesTo ?? [];
@@ -190,6 +197,8 @@ interface StackOptions {
   backendUrl?: string;
   /** Directories the stack writes files to (e.g. zone-file output): searched for secrets by {@link dispose}. */
   writesTo?: string[];
+  /** With a `backendUrl` that is not `file://`: what it holds, as `[where, text]`, for the secret search. */
+  backendContents?: () => Promise<[string, string][]>;
 }
 
 async function prepare(opts: StackOptions) {
@@ -210,7 +219,13 @@ async function prepare(opts: StackOptions) {
 
 async function finish(stack: Stack, tmpDir: string, env: Record<string, string>, opts: StackOptions) {
   const output: string[] = [];
-  extras.set(stack, { tmpDir, envVars: env, output, writesTo: opts.writesTo ?? [] });
+  extras.set(stack, {
+    tmpDir,
+    envVars: env,
+    output,
+    writesTo: opts.writesTo ?? [],
+    backendContents: opts.backendContents,
+  });
   recordRuns(stack, output);
   if (opts.config && Object.keys(opts.config).length > 0) await stack.setAllConfig(opts.config as ConfigMap);
   return stack;

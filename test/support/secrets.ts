@@ -12,7 +12,14 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { backendDir, engineOrSkipReason, exportedStateText, recordedOutput, writtenDirs } from "./engine";
+import {
+  backendContents,
+  backendDir,
+  engineOrSkipReason,
+  exportedStateText,
+  recordedOutput,
+  writtenDirs,
+} from "./engine";
 
 export interface SecretSearch {
   stack: Stack;
@@ -139,5 +146,6 @@ export async function secretsOfStack(stack: Stack): Promise<StackSecrets> {
 
 /** {@link leakedSecrets} of a test stack's own secrets over everything its runs printed and the dirs it writes. */
 export async function stackLeaks(stack: Stack, found: StackSecrets): Promise<string[]> {
-  return leakedSecrets({ stack, secrets: found.secrets, tsigKeys: found.tsigKeys, dirs: writtenDirs(stack) });
+  const backend = await backendContents(stack);
+  return leakedSecrets({ stack, secrets: found.secrets, tsigKeys: found.tsigKeys, dirs: writtenDirs(stack), backend });
 }
