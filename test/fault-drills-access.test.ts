@@ -6,7 +6,7 @@ import type { Stack } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type SimCluster, startSimCluster, TECHNOTE_LAYOUT } from "../sim";
 import { clusterStackConfig, SIM_API_PASSWORD, SIM_PASSWORD, SIM_USERS } from "./support/cluster-stack";
-import { drillTools, NEXT_UP } from "./support/drill-stack";
+import { drillTools, joinSteps, NEXT_UP, named, SECRETS, SETUP } from "./support/drill-stack";
 import { dispose, engineOrSkipReason, testStack } from "./support/engine";
 import { randomLoopbackPrefix } from "./support/loopback";
 import { leakedSecrets } from "./support/secrets";
@@ -21,7 +21,7 @@ describe.skipIf("skip" in engine)("fault drills: node down, stall, password, hos
   let sim: SimCluster;
   let stack: Stack;
   const output: string[] = [];
-  const { onOutput, clear, ran, failedUp, diagnosticErrors, recordedCluster, bridgeSecrets } = drillTools(
+  const { onOutput, clear, ran, failedUp, diagnosticErrors, recordedCluster, bridgeSecrets, converges } = drillTools(
     () => ({ sim, stack }),
     output,
   );
@@ -32,30 +32,10 @@ describe.skipIf("skip" in engine)("fault drills: node down, stall, password, hos
     );
 
   const EXIT_1 = "stderr: Command failed with exit code 1: ";
-  const SETUP = ["xmpp domain tptac9.com", "xmpp listen a", "xmpp certs F F F", "xmpp cluster trust F"];
-  const SECRETS = [
-    "xmpp callbridge add-secret cb1",
-    "xmpp callbridge add-secret cb2",
-    "xmpp callbridge add-secret cb3",
-  ];
-  const named = (commands: string[]) => commands.map((c) => c.replace(/xmpp-[\w-]+?-[0-9a-f]{8}\.(key|cer)/g, "F"));
-  const JOIN = () => [
-    "xmpp disable",
-    "xmpp cluster enable",
-    "xmpp enable",
-    `xmpp cluster join ${sim.node("cb1").host}`,
-  ];
+  const JOIN = () => joinSteps(sim);
   const NOTHING = { cb1: [], cb2: [], cb3: [] };
   const put = (node: string) =>
     `API PUT /api/v1/system/configuration/xmpp uniqueName=${node}&domain=tptac9.com&serverAddress=${sim.node(node).host}:5223&sharedSecret=********`;
-
-  async function converges(): Promise<void> {
-    const up = await stack.up({ onOutput });
-    expect(up.summary.result).toBe("succeeded");
-    expect(up.outputs.verificationFindings.value).toEqual([]);
-    const peers = sim.nodes.map((n) => `${n.host}:5222`).sort();
-    for (const n of sim.nodes) expect([...n.state().cluster.peers].sort(), `${n.name} peers`).toEqual(peers);
-  }
 
   beforeAll(async () => {
     const prefix = randomLoopbackPrefix();

@@ -4,7 +4,7 @@ import type { Stack } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { RICH_LAYOUT, type SimBehaviour, type SimCluster, startSimCluster, TECHNOTE_LAYOUT } from "../sim";
 import { clusterStackConfig, SIM_API_PASSWORD, SIM_PASSWORD, SIM_USERS } from "./support/cluster-stack";
-import { drillTools, NEXT_UP } from "./support/drill-stack";
+import { drillTools, joinSteps, NEXT_UP, named, SECRETS, SETUP } from "./support/drill-stack";
 import { dispose, engineOrSkipReason, testStack } from "./support/engine";
 import { randomLoopbackPrefix } from "./support/loopback";
 import { leakedSecrets } from "./support/secrets";
@@ -23,7 +23,7 @@ describe.skipIf("skip" in engine).each(LAYOUTS)("SSH dropped mid-command, %s lay
   let sim: SimCluster;
   let stack: Stack;
   const output: string[] = [];
-  const { onOutput, clear, ran, failedUp, diagnosticErrors, recordedCluster, bridgeSecrets } = drillTools(
+  const { onOutput, clear, ran, failedUp, diagnosticErrors, recordedCluster, bridgeSecrets, converges } = drillTools(
     () => ({ sim, stack }),
     output,
   );
@@ -48,15 +48,7 @@ describe.skipIf("skip" in engine).each(LAYOUTS)("SSH dropped mid-command, %s lay
   });
 
   const host = (node: string) => sim.node(node).host;
-  const JOIN_STEPS = () => ["xmpp disable", "xmpp cluster enable", "xmpp enable", `xmpp cluster join ${host("cb1")}`];
-  const SECRETS = [
-    "xmpp callbridge add-secret cb1",
-    "xmpp callbridge add-secret cb2",
-    "xmpp callbridge add-secret cb3",
-  ];
-  /** A node's setup steps before its secrets, with the generated file names replaced by `F`. */
-  const SETUP = ["xmpp domain tptac9.com", "xmpp listen a", "xmpp certs F F F", "xmpp cluster trust F"];
-  const named = (commands: string[]) => commands.map((c) => c.replace(/xmpp-[\w-]+?-[0-9a-f]{8}\.(key|cer)/g, "F"));
+  const JOIN_STEPS = () => joinSteps(sim);
   const INITIALIZER = [
     ...SETUP,
     "xmpp callbridge add cb1",
@@ -67,14 +59,6 @@ describe.skipIf("skip" in engine).each(LAYOUTS)("SSH dropped mid-command, %s lay
     "xmpp cluster initialize",
     "xmpp enable",
   ];
-
-  async function converges(): Promise<void> {
-    const up = await stack.up({ onOutput });
-    expect(up.summary.result).toBe("succeeded");
-    expect(up.outputs.verificationFindings.value).toEqual([]);
-    const peers = sim.nodes.map((n) => `${n.host}:5222`).sort();
-    for (const n of sim.nodes) expect([...n.state().cluster.peers].sort(), `${n.name} peers`).toEqual(peers);
-  }
 
   it("cut after `xmpp cluster join` took effect on cb2: the next up runs only cb3's join", async () => {
     clear();

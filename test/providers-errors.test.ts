@@ -4,43 +4,14 @@ import { withMmpSession } from "../src/clients/mmp/session";
 import type { XmppClusterInputs } from "../src/resources/cluster/xmpp-cluster.provider";
 import * as cluster from "../src/resources/cluster/xmpp-cluster.provider";
 import { setProviderConfig } from "../src/resources/dynamic/provider-config";
+import { clusterInputs, PASSWORD_KEY } from "./support/cluster-inputs";
 import { randomLoopbackPrefix } from "./support/loopback";
 import { mutating, type SimLab, startSimLab } from "./support/sim-lab";
 
-const PASSWORD_KEY = "cms-xmpp-resiliency:mmpPassword";
 let lab: SimLab;
 let config: Record<string, string>;
 
-function inputs(overrides: Partial<XmppClusterInputs> = {}): XmppClusterInputs {
-  return {
-    domain: lab.domain,
-    initializer: "cb1",
-    listen: ["a"],
-    callBridges: ["cb1", "cb2", "cb3"],
-    nodes: lab.sim.nodes.map((n) => ({
-      name: n.name,
-      xmppAddress: n.host,
-      mmp: {
-        node: n.name,
-        host: n.host,
-        port: n.sshPort,
-        username: "admin",
-        passwordKey: PASSWORD_KEY,
-        hostKeyFingerprint: n.hostKeyFingerprint,
-        trustOnFirstUse: false,
-        timeoutSeconds: 3,
-      },
-      keyFile: "xmpp.key",
-      certFile: "xmpp.cer",
-      bundleFile: "xmpp-ca.cer",
-      trustBundle: "xmpp.cer",
-    })),
-    confirmNodeRemoval: false,
-    retainOnDelete: false,
-    settleSeconds: 10,
-    ...overrides,
-  };
-}
+const inputs = (overrides: Partial<XmppClusterInputs> = {}) => clusterInputs(lab, overrides);
 
 async function failure(promise: Promise<unknown>): Promise<string> {
   try {

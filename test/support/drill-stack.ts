@@ -1,6 +1,25 @@
 import type { Stack } from "@pulumi/pulumi/automation";
+import { expect } from "vitest";
 import type { SimCluster } from "../../sim";
 import { mutating } from "./sim-lab";
+
+/** A node's setup steps before its secrets, with the generated file names replaced by `F` (see `named`). */
+export const SETUP = ["xmpp domain tptac9.com", "xmpp listen a", "xmpp certs F F F", "xmpp cluster trust F"];
+export const SECRETS = [
+  "xmpp callbridge add-secret cb1",
+  "xmpp callbridge add-secret cb2",
+  "xmpp callbridge add-secret cb3",
+];
+/** Commands with the generated certificate file names replaced by `F`. */
+export const named = (commands: string[]) =>
+  commands.map((c) => c.replace(/xmpp-[\w-]+?-[0-9a-f]{8}\.(key|cer)/g, "F"));
+/** A joiner's steps after its secrets. */
+export const joinSteps = (sim: SimCluster) => [
+  "xmpp disable",
+  "xmpp cluster enable",
+  "xmpp enable",
+  `xmpp cluster join ${sim.node("cb1").host}`,
+];
 
 /** What fault drills share: the failed up's error text, the errors under Diagnostics, what the nodes ran. */
 export function drillTools(get: () => { sim: SimCluster; stack: Stack }, output: string[]) {
@@ -12,6 +31,16 @@ export function drillTools(get: () => { sim: SimCluster; stack: Stack }, output:
     },
     /** MMP commands that changed something, per node. */
     ran: () => Object.fromEntries(get().sim.nodes.map((n) => [n.name, mutating(get().sim, n.name)])),
+    /** An up that succeeds with verification green and every member (all nodes by default) listing every member. */
+    converges: async (memberNames?: string[]): Promise<void> => {
+      const { sim, stack } = get();
+      const up = await stack.up({ onOutput });
+      expect(up.summary.result).toBe("succeeded");
+      expect(up.outputs.verificationFindings.value).toEqual([]);
+      const members = memberNames ? memberNames.map((n) => sim.node(n)) : sim.nodes;
+      const peers = members.map((n) => `${n.host}:5222`).sort();
+      for (const n of members) expect([...n.state().cluster.peers].sort(), `${n.name} peers`).toEqual(peers);
+    },
     /** The failed up's error text (kept in `output` for the secret search). */
     failedUp: async (): Promise<string> => {
       try {
