@@ -1,43 +1,16 @@
-// A cluster create that fails part way is recorded (dynamic provider init error: `id` and `properties` on the
-// error), so the next `up` updates from what the nodes show and `destroy` resets them; one that changed nothing is not.
+// A cluster create or update that fails part way is recorded (dynamic provider init error: `id` and `properties` on
+// the error), so the next `up` updates from what the nodes show and `destroy` resets them; one that changed nothing is
+// not.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { XmppClusterInputs } from "../src/resources/cluster/xmpp-cluster.provider";
+import type { XmppClusterOutputs } from "../src/resources/cluster/xmpp-cluster.provider";
 import * as cluster from "../src/resources/cluster/xmpp-cluster.provider";
 import { setProviderConfig } from "../src/resources/dynamic/provider-config";
+import { clusterInputs, PASSWORD_KEY } from "./support/cluster-inputs";
 import { type SimLab, startSimLab } from "./support/sim-lab";
 
-const PASSWORD_KEY = "cms-xmpp-resiliency:mmpPassword";
 let lab: SimLab;
 
-function inputs(): XmppClusterInputs {
-  return {
-    domain: lab.domain,
-    initializer: "cb1",
-    listen: ["a"],
-    callBridges: ["cb1", "cb2", "cb3"],
-    nodes: lab.sim.nodes.map((n) => ({
-      name: n.name,
-      xmppAddress: n.host,
-      mmp: {
-        node: n.name,
-        host: n.host,
-        port: n.sshPort,
-        username: "admin",
-        passwordKey: PASSWORD_KEY,
-        hostKeyFingerprint: n.hostKeyFingerprint,
-        trustOnFirstUse: false,
-        timeoutSeconds: 3,
-      },
-      keyFile: "xmpp.key",
-      certFile: "xmpp.cer",
-      bundleFile: "xmpp-ca.cer",
-      trustBundle: "xmpp.cer",
-    })),
-    confirmNodeRemoval: false,
-    retainOnDelete: false,
-    settleSeconds: 10,
-  };
-}
+const inputs = (overrides: Parameters<typeof clusterInputs>[1] = {}) => clusterInputs(lab, overrides);
 
 async function failure(promise: Promise<unknown>): Promise<Error & { id?: string; properties?: unknown }> {
   try {
@@ -76,5 +49,39 @@ describe("XmppCluster create that fails", () => {
     expect(error.id).toBe(`xmpp-cluster-${lab.domain}`);
     expect(error.properties).toEqual({ ...inputs(), plan: {} });
     expect((error as { reasons?: string[] }).reasons).toEqual([error.message]);
+  });
+});
+
+describe("XmppCluster update that fails", () => {
+  let olds: XmppClusterOutputs;
+  beforeAll(async () => {
+    olds = (await cluster.create(inputs())).outs as XmppClusterOutputs;
+  });
+
+  it("before any step is not recorded: the state stays as it was", async () => {
+    await lab.sim.node("cb2").stop();
+    const error = await failure(
+      cluster.update(olds.domain, olds, inputs({ callBridges: ["cb1", "cb2", "cb3", "cb4"] })),
+    );
+    await lab.sim.node("cb2").start();
+    expect(error.message).toMatch(/^\[cb2\] gather facts: cannot be reached over SSH/);
+    expect(error.id).toBeUndefined();
+    expect(error.properties).toBeUndefined();
+  });
+
+  it("after a step changed a node records the new inputs and keeps what the nodes showed before", async () => {
+    // cb3 leaves; its `xmpp cluster disable` fails, so the node that was to leave must stay recorded.
+    const news = inputs({ nodes: inputs().nodes.slice(0, 2), callBridges: ["cb1", "cb2"], confirmNodeRemoval: true });
+    lab.sim.node("cb3").faults.dropAtCommand = { command: "xmpp cluster disable", when: "before" };
+    const error = await failure(cluster.update(olds.domain, olds, news));
+    lab.sim.node("cb3").faults.dropAtCommand = null;
+    expect(error.message.split("\n")[0]).toBe("[cb3] `xmpp cluster disable`: the node closed the MMP session");
+    expect(error.id).toBe(olds.domain);
+    expect(error.properties).toEqual({
+      ...olds,
+      ...news,
+      nodes: [...news.nodes, olds.nodes[2]],
+      plan: {},
+    });
   });
 });

@@ -210,42 +210,58 @@ function outputsOf(inputs: XmppClusterInputs, result: Awaited<ReturnType<typeof 
 const STEP_STARTED = /^\[[^\]]+\] \d+\/\d+ (?!.*\(already done, not run\)$)/;
 
 /**
- * A create that failed after it changed a node is recorded as created with an initialization error (the dynamic
- * provider protocol's `id` and `properties` on the error): the next `up` updates it from what the nodes show, and a
- * `destroy` resets the nodes it touched.
+ * A create or update that failed after it changed a node is recorded with an initialization error (the dynamic
+ * provider protocol's `id` and `properties` on the error), holding the new inputs and their pending plan: the next
+ * `up` updates it from what the nodes show, and a `destroy` resets the nodes it touched. A failure before any change
+ * leaves the state as it was.
  */
-function partiallyCreated(id: string, inputs: XmppClusterInputs, error: unknown): Error {
-  const message = error instanceof Error ? error.message : String(error);
-  return Object.assign(new Error(message), {
-    id,
-    properties: { ...inputs, plan: inputs.plan ?? {} },
-    reasons: [message],
-  });
-}
-
-export async function create(inputs: XmppClusterInputs): Promise<pulumi.dynamic.CreateResult<XmppClusterOutputs>> {
-  const id = `xmpp-cluster-${inputs.domain}`;
-  const op = operation(inputs);
+async function applyRecordingPartial<T>(
+  id: string,
+  op: ReturnType<typeof operation>,
+  partial: () => XmppClusterOutputs | XmppClusterInputs,
+  done: (result: Awaited<ReturnType<typeof applyCluster>>) => T,
+): Promise<T> {
   let changedNodes = false;
   const progress = (line: string) => {
     if (STEP_STARTED.test(line)) changedNodes = true;
     op.progress?.(line);
   };
   try {
-    const result = await applyCluster({ ...op, progress });
-    return { id, outs: outputsOf(inputs, result) };
+    return done(await applyCluster({ ...op, progress }));
   } catch (error) {
-    throw changedNodes ? partiallyCreated(id, inputs, error) : error;
+    if (!changedNodes) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    throw Object.assign(new Error(message), { id, properties: partial(), reasons: [message] });
   }
 }
 
+export async function create(inputs: XmppClusterInputs): Promise<pulumi.dynamic.CreateResult<XmppClusterOutputs>> {
+  const id = `xmpp-cluster-${inputs.domain}`;
+  return applyRecordingPartial(
+    id,
+    operation(inputs),
+    () => ({ ...inputs, plan: inputs.plan ?? {} }),
+    (result) => ({ id, outs: outputsOf(inputs, result) }),
+  );
+}
+
 export async function update(
-  _id: string,
+  id: string,
   olds: XmppClusterOutputs,
   news: XmppClusterInputs,
 ): Promise<pulumi.dynamic.UpdateResult<XmppClusterOutputs>> {
-  const result = await applyCluster(operation(news, olds));
-  return { outs: outputsOf(news, result) };
+  return applyRecordingPartial(
+    id,
+    operation(news, olds),
+    // What the nodes showed before (states, members, secrets) stays until a read or a finished update replaces it,
+    // and a node that was to leave stays recorded, so the next `up` still takes it out.
+    () => {
+      const staying = new Set(news.nodes.map((n) => n.name));
+      const leaving = olds.nodes.filter((n) => !staying.has(n.name));
+      return { ...olds, ...news, nodes: [...news.nodes, ...leaving], plan: news.plan ?? {} };
+    },
+    (result) => ({ outs: outputsOf(news, result) }),
+  );
 }
 
 export async function remove(_id: string, props: XmppClusterOutputs): Promise<void> {
