@@ -44,9 +44,13 @@ export class XmppDnsRecords extends pulumi.ComponentResource {
     this.zoneFileLines = pulumi.output(zoneFileLines(this.recordSets));
 
     if (dns.backend !== "none") {
-      const guard = new BlastRadiusGuard(`${name}-guard`, blastRadiusGuard.toInputs(this.recordSets, dns), {
-        parent: this,
-      });
+      const guard = new BlastRadiusGuard(
+        `${name}-guard`,
+        blastRadiusGuard.toInputs(this.recordSets, dns, args.tsigSecret),
+        {
+          parent: this,
+        },
+      );
       const childOpts: pulumi.CustomResourceOptions = { parent: this, dependsOn: [guard] };
       switch (dns.backend) {
         case "rfc2136":
