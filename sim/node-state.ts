@@ -58,4 +58,8 @@ export class NodeState {
   readonly files = new FileStore();
   xmpp: XmppConfig = emptyXmppConfig();
   readonly bridge: BridgeConfig = { uniqueName: "", domain: "", sharedSecret: "", serverAddress: "" };
+  /** The Call Bridge database cluster is initialized (`database cluster status`); SimNodeOptions.databaseClusterEnabled. */
+  databaseClusterEnabled = true;
+  /** The Call Bridge service has listen interface, key and certificate (`callbridge`); SimNodeOptions.callBridgeConfigured. */
+  callBridgeConfigured = true;
 }

@@ -45,6 +45,8 @@ export class SimNode implements MmpNode {
     this.version = options.version ?? "2.9.8";
     this.behaviour = { ...DEFAULT_BEHAVIOUR, ...options.behaviour };
     this.users = options.users ?? [{ username: "admin", password: "admin" }];
+    this.store.databaseClusterEnabled = options.databaseClusterEnabled ?? true;
+    this.store.callBridgeConfigured = options.callBridgeConfigured ?? true;
     this.log = new Transcript(this.redactor, options.onTranscript);
     this.faults = new Faults((refuse) => this.onRefuseChange(refuse));
     const hostKey = options.hostKey ?? derivedHostKey(options.name);
@@ -149,6 +151,8 @@ export class SimNode implements MmpNode {
       powered: this.powered,
       version: this.version,
       files: this.store.files.names(),
+      databaseClusterEnabled: this.store.databaseClusterEnabled,
+      callBridgeConfigured: this.store.callBridgeConfigured,
       xmpp: {
         enabled: xmpp.enabled,
         running: this.xmpp.running,

@@ -66,6 +66,30 @@ export interface SimBehaviour {
    * checks and the error name are not confirmed by any source. Default true (checked).
    */
   apiChecksServerAddress: boolean;
+  /**
+   * The layout of `database cluster status` (the Call Bridge database cluster, a prerequisite of XMPP resiliency).
+   * [C] The command exists and its output ends with `Last command             : 'database cluster join 10.48.36.61'
+   * (Success)` (S5, Cisco doc 210530).
+   * [I] The rest of the layout.
+   * "s5": `Status                   : Enabled` (or `Disabled`), `Nodes:` with one 4-space indented
+   * `<ip> (me) : Connected Master` line per known node (none while disabled), `Interface                : a`
+   * (`none`), then `Last command             : 'database cluster initialize' (Success)` (`none`); keys padded
+   * to the column of S5's `Last command` line.
+   * "other": a plausible layout with no `Status` key: `Cluster state : enabled|disabled`, then the
+   * `Last command` line. Default "s5".
+   */
+  databaseClusterStatusLayout: "s5" | "other";
+  /**
+   * The layout of the bare `callbridge` command (the Call Bridge service's settings).
+   * [C] Status commands take the bare service name and print aligned `Key : value` lines (S4: `streamer`,
+   * `uploader`).
+   * [I] The keys of `callbridge`.
+   * "keyed": `Listening interfaces`, `Preferred interface`, `Key file`, `Certificate file`, `Address`,
+   * `CA Bundle file`, `Trust bundle`, in the 23-character key column of S4's `streamer` block.
+   * "other": other key names (`Interfaces`, `Key`, `Certificate`), no `Listening interfaces` key.
+   * Default "keyed".
+   */
+  callbridgeStatusLayout: "keyed" | "other";
 }
 
 export const DEFAULT_BEHAVIOUR: SimBehaviour = {
@@ -80,6 +104,8 @@ export const DEFAULT_BEHAVIOUR: SimBehaviour = {
   clusterRemoveDropsAllEntries: true,
   trustChangeNeedsRestart: false,
   apiChecksServerAddress: true,
+  databaseClusterStatusLayout: "s5",
+  callbridgeStatusLayout: "keyed",
 };
 
 /** Every value each switch accepts (for the CLI's `--behaviour key=value`), the default first. */
@@ -95,6 +121,8 @@ export const BEHAVIOUR_CHOICES: { readonly [K in keyof SimBehaviour]: readonly S
   clusterRemoveDropsAllEntries: [true, false],
   trustChangeNeedsRestart: [false, true],
   apiChecksServerAddress: [true, false],
+  databaseClusterStatusLayout: ["s5", "other"],
+  callbridgeStatusLayout: ["keyed", "other"],
 };
 
 /**
@@ -126,6 +154,8 @@ export const LAYOUTS: Readonly<Record<"technote" | "rich", Readonly<Partial<SimB
 export interface SimUser {
   username: string;
   password: string;
+  /** What `user list` prints as PASSWORD EXPIRY; default: six months (182 days) from the moment it runs. */
+  passwordExpiry?: Date;
 }
 
 export interface SimNodeOptions {
@@ -150,6 +180,17 @@ export interface SimNodeOptions {
    * accounts). Lets a test give the API another password, so that mixing up the two config keys shows.
    */
   apiUsers?: SimUser[];
+  /**
+   * The Call Bridge database cluster is set up (`database cluster initialize` done): `database cluster status`
+   * prints it enabled. Default true. Output only: nothing else depends on it.
+   */
+  databaseClusterEnabled?: boolean;
+  /**
+   * The Call Bridge service has a listening interface, key and certificate (`callbridge listen a`,
+   * `callbridge certs callbridge.key callbridge.cer`): the bare `callbridge` command prints them. Default true.
+   * Output only: the Call Bridge's XMPP connection does not depend on it.
+   */
+  callBridgeConfigured?: boolean;
   /** Accept the SSH exec channel (default false: MMP is driven through an interactive shell). */
   execChannel?: boolean;
   /** Where the Call Bridge sends its SRV/A queries (and where `xmpp cluster join <name>` resolves names). */

@@ -6,6 +6,10 @@ export interface SimNodeSnapshot {
   version: string;
   /** Files in the SFTP root, in upload order. */
   files: string[];
+  /** `database cluster status` prints the database cluster enabled (SimNodeOptions.databaseClusterEnabled). */
+  databaseClusterEnabled: boolean;
+  /** The bare `callbridge` command prints a listening interface, key and certificate (SimNodeOptions.callBridgeConfigured). */
+  callBridgeConfigured: boolean;
   xmpp: {
     enabled: boolean;
     running: boolean;

@@ -88,6 +88,10 @@ describe("simulator CLI", () => {
     expect(parseCliArgs(["--behaviour", "trustChangeNeedsRestart=true"]).cluster.nodes[0].behaviour).toEqual({
       trustChangeNeedsRestart: true,
     });
+    expect(
+      parseCliArgs(["--behaviour", "databaseClusterStatusLayout=other", "--behaviour", "callbridgeStatusLayout=other"])
+        .cluster.nodes[0].behaviour,
+    ).toEqual({ databaseClusterStatusLayout: "other", callbridgeStatusLayout: "other" });
   });
 
   it("names the allowed layouts, switches and values when one is wrong", () => {
@@ -95,7 +99,8 @@ describe("simulator CLI", () => {
     expect(() => parseCliArgs(["--behaviour", "bogus=1"])).toThrow(
       "--behaviour: unknown switch 'bogus'; allowed: noQuorumState, clusterChangesRequireXmppDisabled, " +
         "authFailureFailover, acceptSubAltName, xmppBlockTrustBundle, xmppBlockClustered, callbridgeListLayout, " +
-        "clusterStatusWhileXmppDisabled, clusterRemoveDropsAllEntries, trustChangeNeedsRestart, apiChecksServerAddress",
+        "clusterStatusWhileXmppDisabled, clusterRemoveDropsAllEntries, trustChangeNeedsRestart, apiChecksServerAddress, " +
+        "databaseClusterStatusLayout, callbridgeStatusLayout",
     );
     expect(() => parseCliArgs(["--behaviour", "callbridgeListLayout=wide"])).toThrow(
       "--behaviour callbridgeListLayout needs one of aligned, compact, not 'wide'",
@@ -105,6 +110,15 @@ describe("simulator CLI", () => {
     );
     expect(() => parseCliArgs(["--behaviour", "xmppBlockClustered"])).toThrow(
       "--behaviour xmppBlockClustered needs one of true, false",
+    );
+    expect(() => parseCliArgs(["--behaviour", "databaseClusterStatusLayout=technote"])).toThrow(
+      "--behaviour databaseClusterStatusLayout needs one of s5, other, not 'technote'",
+    );
+    expect(() => parseCliArgs(["--behaviour", "callbridgeStatusLayout=aligned"])).toThrow(
+      "--behaviour callbridgeStatusLayout needs one of keyed, other, not 'aligned'",
+    );
+    expect(() => parseCliArgs(["--help"])).toThrow(
+      /databaseClusterStatusLayout=s5\|other\n {30}callbridgeStatusLayout=keyed\|other\n/,
     );
     expect(() => parseCliArgs(["--help"])).toThrow(
       /--behaviour KEY=VALUE[\s\S]*clusterStatusWhileXmppDisabled=remembered-peers\|no-peers/,

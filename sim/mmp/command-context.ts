@@ -6,6 +6,8 @@ import type { XmppServer } from "../xmpp/xmpp-server";
 /** What MMP commands may touch on their node. */
 export interface MmpNode {
   readonly name: string;
+  /** The node's IP address. */
+  readonly host: string;
   readonly version: string;
   readonly behaviour: SimBehaviour;
   readonly store: NodeState;

@@ -1,10 +1,13 @@
 import type { CommandHandler, CommandIo, MmpNode } from "./command-context";
 import { pkiCommand } from "./pki-commands";
+import { callbridgeCommand, databaseCommand } from "./service-commands";
 import { tokenize } from "./tokenize";
 import { userCommand, versionCommand } from "./user-commands";
 import { xmppCommand } from "./xmpp-commands";
 
 const COMMANDS: Record<string, CommandHandler> = {
+  callbridge: callbridgeCommand,
+  database: databaseCommand,
   pki: pkiCommand,
   xmpp: xmppCommand,
   user: userCommand,

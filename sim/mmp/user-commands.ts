@@ -7,10 +7,15 @@ const SIX_MONTHS_MS = 182 * 86_400_000;
 export const userCommand: CommandHandler = ({ node, args, io }) => {
   if (args[0] !== "list" || args.length > 1) return io.error("Usage:\nuser list");
   const loggedIn = node.loggedInUsers();
-  const expiry = mmpDate(new Date(Date.now() + SIX_MONTHS_MS));
+  const defaultExpiry = mmpDate(new Date(Date.now() + SIX_MONTHS_MS));
   const rows = [
     ["USERNAME", "ROLE", "PASSWORD EXPIRY", "LOGGED IN"],
-    ...node.users.map((user) => [user.username, "admin", expiry, loggedIn.has(user.username) ? "yes" : "no"]),
+    ...node.users.map((user) => [
+      user.username,
+      "admin",
+      user.passwordExpiry ? mmpDate(user.passwordExpiry) : defaultExpiry,
+      loggedIn.has(user.username) ? "yes" : "no",
+    ]),
   ];
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
   io.print(
