@@ -4,6 +4,7 @@ import { MmpError } from "../src/clients/mmp/errors";
 import type { MmpTarget } from "../src/clients/mmp/session";
 import { FACT_COMMANDS } from "../src/core/facts";
 import { describePlan } from "../src/core/plan";
+import { PREFLIGHT_COMMANDS } from "../src/core/preflight";
 import {
   applyCluster,
   assertReachable,
@@ -19,6 +20,8 @@ import { blankState, type NodeState, ScriptedLab } from "./support/scripted-sess
 const [CB1, CB2, CB3] = LAB.map((n) => n.xmppAddress);
 const peer = (host: string) => `${host}:5222`;
 const READS = Object.values(FACT_COMMANDS);
+/** The reads of a run that changes something: the facts, then the prerequisites. */
+const PLANNED = [...READS, ...Object.values(PREFLIGHT_COMMANDS)];
 const TARGETS: MmpTarget[] = LAB.map((n) => ({
   node: n.name,
   host: n.xmppAddress,
@@ -127,9 +130,9 @@ describe("applyCluster", () => {
       "xmpp cluster initialize",
       "xmpp enable",
     ];
-    const joiner = [...READS, ...ADD_SECRETS, ...JOIN, "xmpp cluster status", ...READS];
+    const joiner = [...PLANNED, ...ADD_SECRETS, ...JOIN, "xmpp cluster status", ...READS];
     expect(result.executed).toEqual({
-      cb1: [...READS, ...founder, "xmpp cluster status", "xmpp callbridge list", ...READS],
+      cb1: [...PLANNED, ...founder, "xmpp cluster status", "xmpp callbridge list", ...READS],
       cb2: joiner,
       cb3: joiner,
     });
@@ -171,7 +174,7 @@ describe("applyCluster", () => {
       "[cb2] xmpp callbridge add-secret cb2: no secret is known for this Call Bridge\n  next: run `pulumi up` again",
     ]);
     for (const node of ["cb2", "cb3"]) {
-      expect(lab.node(node).commands).toEqual([...READS, "xmpp callbridge add-secret cb1"]);
+      expect(lab.node(node).commands).toEqual([...PLANNED, "xmpp callbridge add-secret cb1"]);
     }
   });
 
@@ -180,7 +183,7 @@ describe("applyCluster", () => {
     lab.node("cb1").state.bridges[1].secret = "stale";
     const result = await applyCluster(operation(lab));
     expect(result.executed.cb1).toEqual([
-      ...READS,
+      ...PLANNED,
       "xmpp callbridge del cb2",
       "xmpp callbridge add-secret cb2",
       ...READS,
@@ -256,7 +259,7 @@ describe("applyCluster: a stopped member", () => {
     const lines: string[] = [];
     const result = await applyCluster(operation(lab, { progress: (line) => lines.push(line) }));
     expect(result.executed.cb3).toEqual([
-      ...READS,
+      ...PLANNED,
       "xmpp enable",
       "xmpp cluster status",
       "xmpp cluster status",
@@ -291,7 +294,7 @@ describe("applyCluster: a stopped member", () => {
     const applying = applyCluster(operation(lab, { settleTimeoutMs: 1000, progress: (line) => lines.push(line) }));
     await vi.advanceTimersByTimeAsync(500);
     const result = await applying;
-    expect(result.executed.cb3).toEqual([...READS, "xmpp enable", ...Array(4).fill("xmpp cluster status"), ...READS]);
+    expect(result.executed.cb3).toEqual([...PLANNED, "xmpp enable", ...Array(4).fill("xmpp cluster status"), ...READS]);
     expect(lines.filter((l) => l.startsWith("[cb3] "))).toEqual([
       "[cb3] read: 4 commands (0.0 s)",
       "[cb3] 1/2 xmpp enable (0.0 s)",
@@ -305,7 +308,7 @@ describe("applyCluster: a stopped member", () => {
     const lab = labOf(member(CB1), member(CB2), { ...stopped([peer(CB3)]), leader: undefined });
     const result = await applyCluster(operation(lab));
     expect(result.executed.cb3).toEqual([
-      ...READS,
+      ...PLANNED,
       "xmpp enable",
       "xmpp cluster status",
       `xmpp cluster join ${CB1}`,
@@ -323,8 +326,8 @@ describe("applyCluster: the stale entry of a node reset by hand", () => {
     const lab = resetCb3();
     const lines: string[] = [];
     const result = await applyCluster(operation(lab, { progress: (line) => lines.push(line) }));
-    expect(result.executed.cb1).toEqual([...READS, status, remove, status, ...READS]);
-    expect(result.executed.cb3).toEqual([...READS, ...ADD_SECRETS, ...JOIN, status, ...READS]);
+    expect(result.executed.cb1).toEqual([...PLANNED, status, remove, status, ...READS]);
+    expect(result.executed.cb3).toEqual([...PLANNED, ...ADD_SECRETS, ...JOIN, status, ...READS]);
     expect(untimed(lines.filter((l) => l.startsWith("[cb1] ")))).toEqual([
       "[cb1] read: 4 commands (T)",
       `[cb1] 1/1 ${remove} (T)`,
@@ -335,7 +338,7 @@ describe("applyCluster: the stale entry of a node reset by hand", () => {
   it("is removed twice when it is listed twice", async () => {
     const lab = resetCb3([CB1, CB2, CB3, CB3]);
     const result = await applyCluster(operation(lab));
-    expect(result.executed.cb1).toEqual([...READS, status, remove, status, remove, status, ...READS]);
+    expect(result.executed.cb1).toEqual([...PLANNED, status, remove, status, remove, status, ...READS]);
   });
 
   it("fails, with what to do by hand, when it stays listed after one remove per entry", async () => {
@@ -344,8 +347,8 @@ describe("applyCluster: the stale entry of a node reset by hand", () => {
     expect((await rejection(applyCluster(operation(lab)))).message).toEqual(
       `[cb1] ${remove}: ${peer(CB3)} (cb3) is still listed 2 time(s)\n  next: remove it by hand on cb1 (\`${remove}\`), then \`pulumi up\``,
     );
-    expect(lab.node("cb1").commands).toEqual([...READS, status, remove, status, remove, status]);
-    expect(lab.node("cb3").commands).toEqual([...READS, ...ADD_SECRETS]);
+    expect(lab.node("cb1").commands).toEqual([...PLANNED, status, remove, status, remove, status]);
+    expect(lab.node("cb3").commands).toEqual([...PLANNED, ...ADD_SECRETS]);
   });
 
   it("is not removed when it is gone by the time the step runs", async () => {
@@ -359,7 +362,7 @@ describe("applyCluster: the stale entry of a node reset by hand", () => {
     });
     const lines: string[] = [];
     const result = await applyCluster(operation(lab, { progress: (line) => lines.push(line) }));
-    expect(result.executed.cb1).toEqual([...READS, status, ...READS]);
+    expect(result.executed.cb1).toEqual([...PLANNED, status, ...READS]);
     expect(untimed(lines.filter((l) => l.startsWith("[cb1] ")))).toEqual([
       "[cb1] read: 4 commands (T)",
       `[cb1] 1/1 ${remove} (already done, not run)`,
@@ -384,8 +387,8 @@ describe("applyCluster: a node that leaves", () => {
     });
     const result = await applyCluster(leaving(lab));
     expect(result.executed).toEqual({
-      cb1: [...READS, "xmpp cluster status", `xmpp cluster remove ${peer(CB3)}`, "xmpp cluster status", ...READS],
-      cb2: [...READS, ...READS],
+      cb1: [...PLANNED, "xmpp cluster status", `xmpp cluster remove ${peer(CB3)}`, "xmpp cluster status", ...READS],
+      cb2: [...PLANNED, ...READS],
       cb3: [...READS, "xmpp disable", "xmpp cluster disable", "xmpp reset"],
     });
     expect(result.plan.phases.map((p) => p.name)).toEqual(["leave"]);
@@ -406,8 +409,8 @@ describe("applyCluster: a node that leaves", () => {
     const lines: string[] = [];
     const result = await applyCluster({ ...leaving(lab), progress: (line) => lines.push(line) });
     expect(result.executed).toEqual({
-      cb1: [...READS, "xmpp cluster status", `xmpp cluster remove ${peer(CB3)}`, "xmpp cluster status", ...READS],
-      cb2: [...READS, ...READS],
+      cb1: [...PLANNED, "xmpp cluster status", `xmpp cluster remove ${peer(CB3)}`, "xmpp cluster status", ...READS],
+      cb2: [...PLANNED, ...READS],
     });
     expect(result.plan.notices).toEqual([
       "cb3 was not reset: it was unreachable (its peer entry was removed on a member)",
@@ -433,8 +436,8 @@ describe("applyCluster: phases", () => {
       true,
       "[cb2] `xmpp callbridge add-secret cb3`: database unavailable",
     ]);
-    expect(lab.node("cb2").commands).toEqual([...READS, ...ADD_SECRETS]);
-    expect(lab.node("cb3").commands).toEqual([...READS, "xmpp callbridge add-secret cb1"]);
+    expect(lab.node("cb2").commands).toEqual([...PLANNED, ...ADD_SECRETS]);
+    expect(lab.node("cb3").commands).toEqual([...PLANNED, "xmpp callbridge add-secret cb1"]);
   });
 
   it("runs the other units of a parallel phase although one failed", async () => {
@@ -443,8 +446,8 @@ describe("applyCluster: phases", () => {
     expect((await rejection(applyCluster(operation(lab)))).message).toEqual(
       "[cb2] `xmpp callbridge add-secret cb1`: database unavailable",
     );
-    expect(lab.node("cb2").commands).toEqual([...READS, "xmpp callbridge add-secret cb1"]);
-    expect(lab.node("cb3").commands).toEqual([...READS, ...ADD_SECRETS]);
+    expect(lab.node("cb2").commands).toEqual([...PLANNED, "xmpp callbridge add-secret cb1"]);
+    expect(lab.node("cb3").commands).toEqual([...PLANNED, ...ADD_SECRETS]);
   });
 
   /** cb1 runs the cluster alone; cb2 and cb3 hold its secrets and only need to join. */
@@ -459,15 +462,15 @@ describe("applyCluster: phases", () => {
   it.each([undefined, true])("activates one node at a time (serializeActivation %s)", async (serializeActivation) => {
     const lab = twoJoiners();
     await applyCluster(operation(lab, { serializeActivation }));
-    // The log: 12 reads before, the activations, 12 reads after.
-    expect(lab.log.length).toEqual(36);
-    expect(lab.log.slice(12, 24)).toEqual([...activation("cb2"), ...activation("cb3")]);
+    // The log: 12 fact reads and 9 prerequisite reads before, the activations, 12 reads after.
+    expect(lab.log.length).toEqual(45);
+    expect(lab.log.slice(21, 33)).toEqual([...activation("cb2"), ...activation("cb3")]);
   });
 
   it("activates the nodes at once with serializeActivation false", async () => {
     const lab = twoJoiners();
     await applyCluster(operation(lab, { serializeActivation: false }));
-    const activations = lab.log.slice(12, 24);
+    const activations = lab.log.slice(21, 33);
     expect(activations.slice(0, 2)).toEqual(["cb2: xmpp disable", "cb3: xmpp disable"]);
     for (const node of ["cb2", "cb3"]) {
       expect(activations.filter((e) => e.startsWith(`${node}: `))).toEqual(activation(node));
@@ -497,8 +500,8 @@ describe("applyCluster: unreachable nodes", () => {
     expect((await rejection(applyCluster(op))).message).toEqual(
       "[cb3] read the result: `version`: connection reset\n  next: run `pulumi up` again",
     );
-    expect(lab.node("cb1").commands).toEqual([...READS, "xmpp callbridge add cb4", "xmpp callbridge list", ...READS]);
-    expect(lab.node("cb3").commands).toEqual([...READS, "xmpp callbridge add-secret cb4", "version"]);
+    expect(lab.node("cb1").commands).toEqual([...PLANNED, "xmpp callbridge add cb4", "xmpp callbridge list", ...READS]);
+    expect(lab.node("cb3").commands).toEqual([...PLANNED, "xmpp callbridge add-secret cb4", "version"]);
     expect(lab.node("cb2").state.bridges).toEqual([...seedBridges(), { name: "cb4", secret: `${CB1}-made-cb4` }]);
   });
 });
@@ -699,5 +702,56 @@ describe("teardownCluster", () => {
       READS,
     ]);
     expect(["cb1", "cb2", "cb3"].map((n) => lab.node(n).alive)).toEqual([false, false, false]);
+  });
+});
+
+describe("applyCluster: prerequisites", () => {
+  const DB_OFF = "Status : Disabled\nLast command : none";
+
+  it("stops the first build, before any change, on a node whose database cluster is disabled", async () => {
+    const lab = fresh();
+    lab.node("cb2").rules.push({ match: "database cluster status", output: DB_OFF });
+    const error = await rejection(applyCluster(operation(lab)));
+    expect(error.message).toBe(
+      "[cb2] preflight: cb2 database cluster: `database cluster status` says the database cluster is not enabled; the TechNote clusters the database first; nothing was changed on any node\n" +
+        "  next: set up the database cluster on every node (Cisco doc 210530), then run `pulumi up` again",
+    );
+    for (const n of ["cb1", "cb2", "cb3"]) expect(lab.node(n).commands, n).toEqual(PLANNED);
+  });
+
+  it("reports it on a running cluster, and goes on", async () => {
+    const lab = resetCb3();
+    lab.node("cb1").rules.push({ match: "database cluster status", output: DB_OFF });
+    const lines: string[] = [];
+    await applyCluster(operation(lab, { progress: (line) => lines.push(line) }));
+    expect(lines.filter((l) => l.includes("preflight"))).toEqual([
+      "[cb1] preflight database cluster: warning: `database cluster status` says the database cluster is not enabled; the TechNote clusters the database first; next: set up the database cluster on every node (Cisco doc 210530), then run `pulumi up` again",
+    ]);
+    expect(lab.node("cb3").state.state).toBe("FOLLOWER");
+  });
+
+  it("only warns when a node refuses a prerequisite command, and builds the cluster", async () => {
+    const lab = fresh();
+    lab.node("cb3").rules.push({ match: "callbridge", fail: "Unknown command: callbridge" });
+    const lines: string[] = [];
+    await applyCluster(operation(lab, { progress: (line) => lines.push(line) }));
+    expect(lines.filter((l) => l.includes("preflight"))).toEqual([
+      "[cb3] preflight call bridge: warning: `callbridge` printed no Listening interfaces line this tool can read; next: check by hand: configure the Call Bridge (`callbridge listen a`, `callbridge certs <key> <cert>`, `callbridge restart`), then run `pulumi up` again",
+    ]);
+    expect(["cb1", "cb2", "cb3"].map((n) => lab.node(n).state.state)).toEqual(["LEADER", "FOLLOWER", "FOLLOWER"]);
+  });
+
+  it("stops on a node that goes down while its prerequisites are read", async () => {
+    const lab = fresh();
+    lab.node("cb2").rules.push({ match: "user list", down: "connection reset" });
+    const error = await rejection(applyCluster(operation(lab)));
+    expect(error.message).toBe("[cb2] `user list`: connection reset");
+    expect(lab.node("cb1").commands).toEqual(PLANNED);
+  });
+
+  it("reads no prerequisite on a converged cluster", async () => {
+    const lab = converged();
+    await applyCluster(operation(lab));
+    for (const n of ["cb1", "cb2", "cb3"]) expect(lab.node(n).commands, n).toEqual(READS);
   });
 });

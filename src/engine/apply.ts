@@ -5,6 +5,7 @@ import { parseCallBridgeList } from "../core/parsers/callbridge-list";
 import { parseClusterStatus } from "../core/parsers/cluster-status";
 import { type ClusterIntent, type ClusterPlan, type Phase, planCluster, planTeardown, type Unit } from "../core/plan";
 import { renderStep, type Step } from "../core/steps";
+import { preflight, preflightError } from "./preflight";
 import { type Progress, StepProgress } from "./progress";
 import { type Connect, NodeSessions } from "./sessions";
 
@@ -212,10 +213,26 @@ async function runPlan(ex: Executor, plan: ClusterPlan, serializeActivation: boo
   }
 }
 
-/** Converges the cluster. Fails before any change when a desired node cannot be read. */
+/**
+ * The TechNote's prerequisites on the desired nodes, read only when the plan changes something (a no-op reads
+ * nothing more). Findings are printed; what stops the first build fails before any change.
+ */
+export async function checkPrerequisites(op: ClusterOperation, sessions: NodeSessions, plan: ClusterPlan) {
+  if (plan.phases.length === 0) return [];
+  const usernames = Object.fromEntries(
+    op.targets
+      .filter((t) => op.intent.nodes.some((n) => n.name === t.node) && !(t.node in plan.unreachable))
+      .map((t) => [t.node, t.username]),
+  );
+  return preflight(sessions, usernames, plan.initialize, op.progress ?? (() => {}));
+}
+
+/** Converges the cluster. Fails before any change when a desired node cannot be read or lacks a prerequisite. */
 export async function applyCluster(op: ClusterOperation): Promise<ClusterApplyResult> {
   return withPlannedCluster(op, async (sessions, plan, facts) => {
     assertReachable(plan);
+    const refusal = preflightError(await checkPrerequisites(op, sessions, plan));
+    if (refusal) throw refusal;
     const secrets: Record<string, string> = {};
     for (const [bridge, source] of Object.entries(plan.secretSources)) {
       const secret = secretsOf(facts[source])[bridge];

@@ -99,6 +99,10 @@ const COMMANDS: [RegExp, (s: NodeState, args: string[], answers: readonly string
   [/^xmpp$/, xmppStatus],
   [/^xmpp callbridge list$/, (s) => s.bridges.map((b) => bridgeBlock(s, b)).join("\n")],
   [/^xmpp cluster status$/, clusterStatus],
+  // The prerequisites, met: read before the first change.
+  [/^database cluster status$/, () => "Status : Enabled\nLast command : 'database cluster initialize' (Success)"],
+  [/^callbridge$/, () => "Listening interfaces : a\nKey file : cb.key\nCertificate file : cb.cer"],
+  [/^user list$/, () => "USERNAME ROLE PASSWORD EXPIRY LOGGED IN\nadmin admin 10000-Dec-31 yes"],
   [/^xmpp domain (\S+)$/, (s, [domain]) => set(s, { domain })],
   [/^xmpp listen (.+)$/, (s, [listen]) => set(s, { listen: listen.split(" ") })],
   [

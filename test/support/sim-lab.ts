@@ -5,7 +5,17 @@ import type { ClusterIntent } from "../../src/core/plan";
 import { randomLoopbackPrefix } from "./loopback";
 import { issueTestCertificate } from "./pki";
 
-export const READ_ONLY = new Set(["version", "xmpp", "xmpp callbridge list", "xmpp cluster status", "pki list"]);
+export const READ_ONLY = new Set([
+  "version",
+  "xmpp",
+  "xmpp callbridge list",
+  "xmpp cluster status",
+  "pki list",
+  // The prerequisites, read before the first change.
+  "database cluster status",
+  "callbridge",
+  "user list",
+]);
 
 /** MMP commands a node ran that change something (the transcript minus reads, `pki match`/`inspect` and API requests). */
 export function mutating(sim: SimCluster, node: string): string[] {

@@ -2,7 +2,14 @@ import { randomUUID } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { isClustered, publicFacts } from "../../core/facts";
 import { type ClusterIntent, describePlan } from "../../core/plan";
-import { applyCluster, type ClusterOperation, teardownCluster, withPlannedCluster } from "../../engine/apply";
+import {
+  applyCluster,
+  type ClusterOperation,
+  checkPrerequisites,
+  teardownCluster,
+  withPlannedCluster,
+} from "../../engine/apply";
+import { preflightError } from "../../engine/preflight";
 import { type MmpTargetInput, mmpTarget } from "../dynamic/mmp-target";
 import { printProgress } from "../dynamic/print-progress";
 import type { DynamicProvider } from "../dynamic/provider-shell";
@@ -147,18 +154,28 @@ function withPendingFiles(news: XmppClusterInputs): XmppClusterInputs {
   return { ...news, nodes };
 }
 
-async function previewPlan(
-  input: XmppClusterInputs,
-  olds?: Partial<XmppClusterOutputs>,
-): Promise<Record<string, string[]>> {
+interface Preview {
+  plan: Record<string, string[]>;
+  /** What stops the first build (preflight), as check failures. */
+  refusals: string[];
+}
+
+async function previewPlan(input: XmppClusterInputs, olds?: Partial<XmppClusterOutputs>): Promise<Preview> {
   const news = withPendingFiles(input);
   if (hasUnknown(news)) {
     const names = Array.isArray(news.nodes) ? news.nodes.map((n) => n.name) : ["(all nodes)"];
-    return Object.fromEntries(
-      names.map((name) => [name, ["(planned once its certificate files and host key are known)"]]),
-    );
+    return {
+      plan: Object.fromEntries(
+        names.map((name) => [name, ["(planned once its certificate files and host key are known)"]]),
+      ),
+      refusals: [],
+    };
   }
-  return withPlannedCluster(operation(news, olds), async (_sessions, plan) => describePlan(plan));
+  const op = operation(news, olds);
+  return withPlannedCluster(op, async (sessions, plan) => {
+    const refusal = preflightError(await checkPrerequisites(op, sessions, plan));
+    return { plan: describePlan(plan), refusals: refusal ? [refusal.message] : [] };
+  });
 }
 
 export async function check(
@@ -168,7 +185,8 @@ export async function check(
   const problems = removalProblems(olds, news);
   if (problems.length > 0) return { failures: problems.map((reason) => ({ property: "nodes", reason })) };
   const replacing = olds.domain !== undefined && olds.domain !== news.domain;
-  const plan = await previewPlan(news, replacing ? undefined : olds);
+  const { plan, refusals } = await previewPlan(news, replacing ? undefined : olds);
+  if (refusals.length > 0) return { failures: refusals.map((reason) => ({ property: "nodes", reason })) };
   return { inputs: { ...news, plan, checkId: randomUUID() } };
 }
 

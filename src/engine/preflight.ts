@@ -1,0 +1,60 @@
+import { MmpError, NodeDownError } from "../clients/mmp/errors";
+import type { MmpSession } from "../clients/mmp/session";
+import { parseCallBridgeStatus } from "../core/parsers/callbridge-status";
+import { parseDatabaseClusterStatus } from "../core/parsers/database-cluster-status";
+import { parseUserList } from "../core/parsers/user-list";
+import { findingLine, PREFLIGHT_COMMANDS, type PreflightFinding, preflightFindings } from "../core/preflight";
+import type { NodeSessions } from "./sessions";
+
+/** A command this node refuses (e.g. unknown on its release) is read as "printed nothing this tool can read". */
+async function readOrUndefined<T>(session: MmpSession, command: string, parse: (output: string) => T) {
+  try {
+    return parse(await session.run(command));
+  } catch (err) {
+    if (err instanceof MmpError && !(err instanceof NodeDownError)) return undefined;
+    throw err;
+  }
+}
+
+/**
+ * Reads the prerequisites on the given nodes, prints each finding, and returns them. `firstBuild`: the plan
+ * initializes the cluster (no node is a member yet).
+ */
+export async function preflight(
+  sessions: NodeSessions,
+  usernames: Record<string, string>,
+  firstBuild: boolean,
+  progress: (line: string) => void,
+  now = new Date(),
+): Promise<PreflightFinding[]> {
+  const nodes = Object.keys(usernames);
+  const perNode = await Promise.all(
+    nodes.map(async (node) => {
+      const session = sessions.get(node);
+      const read = {
+        node,
+        username: usernames[node],
+        databaseCluster: await readOrUndefined(session, PREFLIGHT_COMMANDS.databaseCluster, parseDatabaseClusterStatus),
+        callBridge: await readOrUndefined(session, PREFLIGHT_COMMANDS.callBridge, parseCallBridgeStatus),
+        users: await readOrUndefined(session, PREFLIGHT_COMMANDS.users, parseUserList),
+      };
+      return preflightFindings(read, now, firstBuild);
+    }),
+  );
+  const findings = perNode.flat();
+  for (const f of findings) progress(findingLine(f));
+  return findings;
+}
+
+/** One error naming every node and prerequisite that stops the first build; undefined when nothing does. */
+export function preflightError(findings: PreflightFinding[]): MmpError | undefined {
+  const errors = findings.filter((f) => f.severity === "error");
+  if (errors.length === 0) return undefined;
+  const nodes = [...new Set(errors.map((f) => f.node))];
+  return new MmpError(
+    nodes.join(", "),
+    "preflight",
+    `${errors.map((f) => `${f.node} ${f.check}: ${f.message}`).join("; ")}; nothing was changed on any node`,
+    [...new Set(errors.map((f) => f.next))].join("; "),
+  );
+}
