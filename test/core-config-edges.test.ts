@@ -58,6 +58,7 @@ describe("defaults", () => {
       allowSmallCluster: false,
       restartAfterTrustChange: true,
       retainOnDelete: false,
+      takeOwnership: false,
     });
   });
 
@@ -83,6 +84,7 @@ describe("defaults", () => {
         allowSmallCluster: true,
         restartAfterTrustChange: false,
         retainOnDelete: true,
+        takeOwnership: true,
       }),
     );
     expect(cfg).toEqual<ClusterConfig>({
@@ -102,6 +104,7 @@ describe("defaults", () => {
       allowSmallCluster: true,
       restartAfterTrustChange: false,
       retainOnDelete: true,
+      takeOwnership: true,
     });
   });
 });
@@ -405,7 +408,7 @@ describe("formatIssues", () => {
   it("adds the extra root keys at the root only", () => {
     const root = errorOf(clusterConfigSchema, valid({ zzzzzz: 1 }));
     expect(formatIssues(root, "", clusterConfigSchema)).toEqual([
-      "zzzzzz: unknown key (known keys: domain, nodes, initializer, listen, callBridges, mmp, api, verification, confirmNodeRemoval, allowSmallCluster, restartAfterTrustChange, retainOnDelete)",
+      "zzzzzz: unknown key (known keys: domain, nodes, initializer, listen, callBridges, mmp, api, verification, confirmNodeRemoval, allowSmallCluster, restartAfterTrustChange, retainOnDelete, takeOwnership)",
     ]);
     const nested = errorOf(clusterConfigSchema, valid({ mmp: { zzzzzz: 1 } }));
     expect(formatIssues(nested, "", clusterConfigSchema, ["certificates", "dns"])).toEqual([

@@ -3,12 +3,14 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { MmpError } from "../src/clients/mmp/errors";
 import type { MmpTarget } from "../src/clients/mmp/session";
 import { FACT_COMMANDS } from "../src/core/facts";
+import { OWNER_FILE } from "../src/core/ownership";
 import { describePlan } from "../src/core/plan";
 import { PREFLIGHT_COMMANDS } from "../src/core/preflight";
 import {
   applyCluster,
   assertReachable,
   type ClusterOperation,
+  releaseOwnership,
   teardownCluster,
   waitUntilClustered,
   withPlannedCluster,
@@ -753,5 +755,80 @@ describe("applyCluster: prerequisites", () => {
     const lab = converged();
     await applyCluster(operation(lab));
     for (const n of ["cb1", "cb2", "cb3"]) expect(lab.node(n).commands, n).toEqual(READS);
+  });
+});
+
+describe("ownership markers", () => {
+  const ME = "organization/cms/prod";
+  const OTHER = "organization/cms/lab";
+  const marker = (stack: string) => `{"stack":"${stack}","since":"2026-12-01T10:00:00.000Z"}\n`;
+  const held = (lab: ScriptedLab) =>
+    ["cb1", "cb2", "cb3"].map((n) => {
+      const text = lab.node(n).files.get(OWNER_FILE);
+      if (text === undefined) return "";
+      return text.startsWith("{") ? (JSON.parse(text) as { stack: string }).stack : text;
+    });
+
+  it("claims every node for the stack before the first step", async () => {
+    const lab = fresh();
+    await applyCluster(operation(lab, { ownership: { stack: ME, takeOver: false } }));
+    expect(held(lab)).toEqual([ME, ME, ME]);
+  });
+
+  it("refuses nodes another stack holds, naming them and the way out, and changes nothing", async () => {
+    const lab = fresh();
+    lab.node("cb2").files.set(OWNER_FILE, marker(OTHER));
+    lab.node("cb3").files.set(OWNER_FILE, "garbage");
+    const error = await rejection(applyCluster(operation(lab, { ownership: { stack: ME, takeOver: false } })));
+    expect(error.message).toBe(
+      `[cb2, cb3] check ownership: cb2 is managed by stack "${OTHER}" (since 2026-12-01T10:00:00.000Z); cb3 holds a ${OWNER_FILE} file this tool cannot read; nothing was changed on any node\n` +
+        `  next: run \`pulumi destroy\` on stack "${OTHER}" to release them, or set \`takeOwnership: true\` in this stack's cluster config to take them over (${OWNER_FILE} in the node's SFTP root)`,
+    );
+    for (const n of ["cb1", "cb2", "cb3"]) expect(lab.node(n).commands, n).toEqual(READS);
+    expect(held(lab)).toEqual(["", OTHER, "garbage"]);
+  });
+
+  it("takes them over when told to", async () => {
+    const lab = fresh();
+    lab.node("cb2").files.set(OWNER_FILE, marker(OTHER));
+    await applyCluster(operation(lab, { ownership: { stack: ME, takeOver: true } }));
+    expect(held(lab)).toEqual([ME, ME, ME]);
+  });
+
+  it("releases a node that leaves the stack", async () => {
+    const lab = labOf(member(CB1), member(CB2), member(CB3));
+    for (const n of ["cb1", "cb2", "cb3"]) lab.node(n).files.set(OWNER_FILE, marker(ME));
+    const leaver = LAB[2];
+    await applyCluster(
+      operation(lab, {
+        intent: { ...labIntent(), nodes: labIntent().nodes.slice(0, 2) },
+        targets: TARGETS.slice(0, 2),
+        leavers: [{ name: "cb3", xmppAddress: leaver.xmppAddress, target: TARGETS[2] }],
+        ownership: { stack: ME, takeOver: false },
+      }),
+    );
+    expect(held(lab)).toEqual([ME, ME, ""]);
+  });
+
+  it("on destroy releases its nodes and leaves a node another stack took over as it is", async () => {
+    const lab = converged();
+    for (const n of ["cb1", "cb3"]) lab.node(n).files.set(OWNER_FILE, marker(ME));
+    lab.node("cb2").files.set(OWNER_FILE, marker(OTHER));
+    const lines: string[] = [];
+    const nodes = LAB.map((n, i) => ({ name: n.name, xmppAddress: n.xmppAddress, target: TARGETS[i] }));
+    const executed = await teardownCluster(nodes, "cb1", (l) => lines.push(l), lab.connect, ME);
+    expect(held(lab)).toEqual(["", OTHER, ""]);
+    expect(lines[0]).toBe(`[cb2] not reset: cb2 is managed by stack "${OTHER}" (since 2026-12-01T10:00:00.000Z)`);
+    expect(executed.cb2).toEqual([]);
+    expect(lab.node("cb2").state.state).toBe("FOLLOWER");
+  });
+
+  it("with retainOnDelete only releases its markers", async () => {
+    const lab = converged();
+    for (const n of ["cb1", "cb2"]) lab.node(n).files.set(OWNER_FILE, marker(ME));
+    lab.node("cb3").files.set(OWNER_FILE, marker(OTHER));
+    await releaseOwnership(TARGETS, ME, lab.connect);
+    expect(held(lab)).toEqual(["", "", OTHER]);
+    for (const n of ["cb1", "cb2", "cb3"]) expect(lab.node(n).commands, n).toEqual([]);
   });
 });

@@ -139,6 +139,12 @@ export const clusterConfigSchema = z
       .describe(
         "Keep XMPP and the Call Bridge settings on the nodes when the stack (or the cluster resource) is deleted.",
       ),
+    takeOwnership: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Take the nodes over from the stack whose owner marker they hold (`cms-xmpp-resiliency.owner` in the SFTP root). Each `up` writes this stack's marker; `destroy` removes it. Set it only once the other stack no longer manages them.",
+      ),
   })
   .superRefine((cfg, ctx) => {
     const dup = <T>(items: T[], key: (t: T) => string, path: (string | number)[], what: string) => {

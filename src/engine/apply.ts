@@ -1,10 +1,12 @@
 import { MmpError } from "../clients/mmp/errors";
 import type { MmpSession, MmpTarget } from "../clients/mmp/session";
 import type { NodeFacts } from "../core/facts";
+import { conflictDetail, ownershipConflicts } from "../core/ownership";
 import { parseCallBridgeList } from "../core/parsers/callbridge-list";
 import { parseClusterStatus } from "../core/parsers/cluster-status";
 import { type ClusterIntent, type ClusterPlan, type Phase, planCluster, planTeardown, type Unit } from "../core/plan";
 import { renderStep, type Step } from "../core/steps";
+import { claimNodes, type Ownership, ownershipError, readOwners, releaseNodes } from "./ownership";
 import { preflight, preflightError } from "./preflight";
 import { type Progress, StepProgress } from "./progress";
 import { type Connect, NodeSessions } from "./sessions";
@@ -28,6 +30,8 @@ export interface ClusterOperation {
   /** Told each node's reads and each step as it completes. */
   progress?: Progress;
   connect?: Connect;
+  /** The stack that runs this operation: checked against, and written to, each node's owner marker. */
+  ownership?: Ownership;
 }
 
 export interface ClusterApplyResult {
@@ -217,6 +221,14 @@ async function runPlan(ex: Executor, plan: ClusterPlan, serializeActivation: boo
  * The TechNote's prerequisites on the desired nodes, read only when the plan changes something (a no-op reads
  * nothing more). Findings are printed; what stops the first build fails before any change.
  */
+/** Another stack's marker on a desired node refuses the operation (unless it takes the nodes over). */
+export async function checkOwnership(op: ClusterOperation, sessions: NodeSessions, plan: ClusterPlan) {
+  if (!op.ownership) return { owners: {}, refusal: undefined };
+  const nodes = op.intent.nodes.map((n) => n.name).filter((n) => !(n in plan.unreachable));
+  const owners = await readOwners(sessions, nodes);
+  return { owners, refusal: ownershipError(op.ownership, owners) };
+}
+
 export async function checkPrerequisites(op: ClusterOperation, sessions: NodeSessions, plan: ClusterPlan) {
   if (plan.phases.length === 0) return [];
   const usernames = Object.fromEntries(
@@ -231,8 +243,11 @@ export async function checkPrerequisites(op: ClusterOperation, sessions: NodeSes
 export async function applyCluster(op: ClusterOperation): Promise<ClusterApplyResult> {
   return withPlannedCluster(op, async (sessions, plan, facts) => {
     assertReachable(plan);
+    const { owners, refusal: foreign } = await checkOwnership(op, sessions, plan);
+    if (foreign) throw foreign;
     const refusal = preflightError(await checkPrerequisites(op, sessions, plan));
     if (refusal) throw refusal;
+    if (op.ownership) await claimNodes(sessions, op.ownership, owners);
     const secrets: Record<string, string> = {};
     for (const [bridge, source] of Object.entries(plan.secretSources)) {
       const secret = secretsOf(facts[source])[bridge];
@@ -255,16 +270,23 @@ export async function applyCluster(op: ClusterOperation): Promise<ClusterApplyRe
         after[node] = g.facts;
       }
     }
+    // A node that left this stack is no longer its to hold.
+    const left = op.leavers.map((l) => l.name).filter((n) => sessions.sessions.has(n));
+    if (op.ownership) await releaseNodes(sessions, op.ownership.stack, left);
     return { plan, secrets: secretsOf(after[plan.founder]), facts: after, executed: sessions.commands() };
   });
 }
 
-/** Tears the cluster down: the other nodes leave one at a time, the initializer last. Unreachable nodes are skipped. */
+/**
+ * Tears the cluster down: the other nodes leave one at a time, the initializer last. Unreachable nodes are skipped.
+ * With `owner`, that stack's marker is removed from each node reached.
+ */
 export async function teardownCluster(
   nodes: { name: string; xmppAddress: string; target: MmpTarget }[],
   initializer: string,
   report: Progress = () => {},
   connect?: Connect,
+  owner?: string,
 ): Promise<Record<string, string[]>> {
   const sessions = await NodeSessions.open(
     nodes.map((n) => n.target),
@@ -272,9 +294,11 @@ export async function teardownCluster(
     connect,
   );
   try {
-    const gathered = await sessions.facts(nodes.map((n) => n.name));
+    const kept = owner ? await heldByOthers(sessions, owner, report) : new Set<string>();
+    const ours = nodes.filter((n) => !kept.has(n.name));
+    const gathered = await sessions.facts(ours.map((n) => n.name));
     const phase = planTeardown(
-      nodes.map((n) => {
+      ours.map((n) => {
         const g = gathered[n.name];
         return { name: n.name, xmppAddress: n.xmppAddress, facts: g.reachable ? g.facts : undefined };
       }),
@@ -282,7 +306,25 @@ export async function teardownCluster(
     );
     const progress = new StepProgress([phase], report);
     await runPhase({ sessions, secrets: {}, settleTimeoutMs: 0, progress }, phase, false);
+    if (owner) await releaseNodes(sessions, owner, [...sessions.sessions.keys()]);
     return sessions.commands();
+  } finally {
+    sessions.close();
+  }
+}
+
+/** Nodes another stack holds now (it took them over): a destroy of this stack must not reset them. */
+async function heldByOthers(sessions: NodeSessions, owner: string, report: Progress): Promise<Set<string>> {
+  const conflicts = ownershipConflicts(owner, await readOwners(sessions, [...sessions.sessions.keys()]));
+  for (const c of conflicts) report(`[${c.node}] not reset: ${conflictDetail([c])}`);
+  return new Set(conflicts.map((c) => c.node));
+}
+
+/** Removes the stack's owner marker from each node it reaches, changing nothing else (`retainOnDelete`). */
+export async function releaseOwnership(targets: MmpTarget[], owner: string, connect?: Connect): Promise<void> {
+  const sessions = await NodeSessions.open(targets, () => {}, connect);
+  try {
+    await releaseNodes(sessions, owner, [...sessions.sessions.keys()]);
   } finally {
     sessions.close();
   }

@@ -213,20 +213,25 @@ export class ScriptedNode implements MmpSession {
     return output;
   }
 
-  async upload(): Promise<void> {
-    throw new Error("SFTP is not scripted");
+  /** The SFTP root: file name → content. */
+  readonly files = new Map<string, string>();
+
+  async upload(name: string, content: Buffer | string): Promise<void> {
+    this.files.set(name, content.toString());
   }
 
-  async download(): Promise<Buffer> {
-    throw new Error("SFTP is not scripted");
+  async download(name: string): Promise<Buffer> {
+    const content = this.files.get(name);
+    if (content === undefined) throw new Error(`no such file: ${name}`);
+    return Buffer.from(content);
   }
 
-  async remove(): Promise<void> {
-    throw new Error("SFTP is not scripted");
+  async remove(name: string): Promise<void> {
+    this.files.delete(name);
   }
 
   async list(): Promise<string[]> {
-    throw new Error("SFTP is not scripted");
+    return [...this.files.keys()];
   }
 
   close(): void {

@@ -5,7 +5,9 @@ import { type ClusterIntent, describePlan } from "../../core/plan";
 import {
   applyCluster,
   type ClusterOperation,
+  checkOwnership,
   checkPrerequisites,
+  releaseOwnership,
   teardownCluster,
   withPlannedCluster,
 } from "../../engine/apply";
@@ -36,6 +38,10 @@ export interface XmppClusterInputs {
   settleSeconds: number;
   /** See ClusterIntent.restartAfterTrustChange. Absent in stacks made before it existed: true. */
   restartAfterTrustChange?: boolean;
+  /** `<organization>/<project>/<stack>`, written to each node's owner marker. Absent in stacks made before it. */
+  owner?: string;
+  /** Take the nodes over from another stack's marker. */
+  takeOwnership?: boolean;
   /** Set by check: the MMP commands `up` would run, per node (no secrets). Empty when converged. */
   plan?: Record<string, string[]>;
   /**
@@ -102,6 +108,7 @@ function operation(news: XmppClusterInputs, olds?: Partial<XmppClusterOutputs>):
     settleTimeoutMs: news.settleSeconds * 1000,
     progress: printProgress,
     connect: connectShared,
+    ...(news.owner ? { ownership: { stack: news.owner, takeOver: news.takeOwnership === true } } : {}),
   };
 }
 
@@ -173,6 +180,8 @@ async function previewPlan(input: XmppClusterInputs, olds?: Partial<XmppClusterO
   }
   const op = operation(news, olds);
   return withPlannedCluster(op, async (sessions, plan) => {
+    const { refusal: foreign } = await checkOwnership(op, sessions, plan);
+    if (foreign) return { plan: describePlan(plan), refusals: [foreign.message] };
     const refusal = preflightError(await checkPrerequisites(op, sessions, plan));
     return { plan: describePlan(plan), refusals: refusal ? [refusal.message] : [] };
   });
@@ -283,12 +292,21 @@ export async function update(
 }
 
 export async function remove(_id: string, props: XmppClusterOutputs): Promise<void> {
-  if (props.retainOnDelete) return;
+  if (props.retainOnDelete) {
+    if (props.owner)
+      await releaseOwnership(
+        props.nodes.map((n) => mmpTarget(n.mmp)),
+        props.owner,
+        connectShared,
+      );
+    return;
+  }
   await teardownCluster(
     props.nodes.map((n) => ({ name: n.name, xmppAddress: n.xmppAddress, target: mmpTarget(n.mmp) })),
     props.initializer,
     printProgress,
     connectShared,
+    props.owner,
   );
 }
 

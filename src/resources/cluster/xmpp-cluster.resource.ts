@@ -38,6 +38,8 @@ export function toInputs(
     }),
     confirmNodeRemoval: cfg.confirmNodeRemoval,
     retainOnDelete: cfg.retainOnDelete,
+    owner: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`,
+    takeOwnership: cfg.takeOwnership,
     settleSeconds: cfg.verification.timeoutSeconds,
     restartAfterTrustChange: cfg.restartAfterTrustChange,
   };
