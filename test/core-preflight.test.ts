@@ -194,3 +194,60 @@ describe("preflight findings", () => {
     );
   });
 });
+
+describe("the parsers read only their own keys", () => {
+  it("database cluster status: Status and Last command, not keys that end or start alike", () => {
+    const output = [
+      "Replication status       : disabled",
+      "Status detail            : disabled",
+      "Status                   : Enabled",
+      "Previous last command    : 'database cluster initialize' (Success)",
+      "Last command time        : 2026-12-01",
+      "Last command             : 'database cluster join 10.48.36.61' (Success)",
+    ].join("\n");
+    expect(parseDatabaseClusterStatus(output)).toStrictEqual({
+      enabled: true,
+      lastCommand: "'database cluster join 10.48.36.61' (Success)",
+    });
+  });
+
+  it("callbridge: its own interface, key and certificate lines, in either spelling", () => {
+    const output = [
+      "Preferred listening interfaces : none",
+      "Listening interfaces list : none",
+      "Listening interface : a",
+      "CA key file : none",
+      "Key file format : none",
+      "Key file : cb.key",
+      "CA certificate file : none",
+      "Cert file format : none",
+      "Cert file : cb.cer",
+    ].join("\n");
+    expect(parseCallBridgeStatus(output)).toStrictEqual({ configured: true });
+    expect(parseCallBridgeStatus("Interfaces : a")).toStrictEqual({ configured: undefined });
+  });
+
+  it("user list: every month, indented output, padded columns; no date with extra characters", () => {
+    const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const output = [
+      "  USERNAME   ROLE   PASSWORD EXPIRY   LOGGED IN",
+      ...months.map((m, i) => `  u${i}   admin   2027-${m}-0${1 + (i % 9)}   no`),
+      "  short admin",
+      "  lead   admin   x2027-Jan-01   no",
+      "  trail  admin   2027-Jan-01x   no",
+    ].join("\n");
+    expect(parseUserList(output)).toStrictEqual([
+      ...months.map((_, i) => ({
+        username: `u${i}`,
+        role: "admin",
+        passwordExpiry: new Date(Date.UTC(2027, i, 1 + (i % 9))),
+      })),
+      { username: "lead", role: "admin", passwordExpiry: undefined },
+      { username: "trail", role: "admin", passwordExpiry: undefined },
+    ]);
+  });
+
+  it("user list: a line that only contains the header's words is not the header", () => {
+    expect(parseUserList("xUSERNAME ROLE PASSWORD EXPIRY LOGGED IN\nadmin admin 2017-Nov-05 yes")).toStrictEqual([]);
+  });
+});

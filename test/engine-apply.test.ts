@@ -10,6 +10,8 @@ import {
   applyCluster,
   assertReachable,
   type ClusterOperation,
+  checkOwnership,
+  checkPrerequisites,
   releaseOwnership,
   teardownCluster,
   waitUntilClustered,
@@ -830,5 +832,33 @@ describe("ownership markers", () => {
     await releaseOwnership(TARGETS, ME, lab.connect);
     expect(held(lab)).toEqual(["", "", OTHER]);
     for (const n of ["cb1", "cb2", "cb3"]) expect(lab.node(n).commands, n).toEqual([]);
+  });
+});
+
+describe("preview reads of prerequisites and owners", () => {
+  it("skip a desired node that is unreachable, so preview still shows the others", async () => {
+    const lab = fresh();
+    lab.node("cb3").state.down = "connection refused";
+    const op = operation(lab, { ownership: { stack: "organization/cms/prod", takeOver: false } });
+    const result = await withPlannedCluster(op, async (sessions, plan) => ({
+      owners: (await checkOwnership(op, sessions, plan)).owners,
+      findings: await checkPrerequisites(op, sessions, plan),
+    }));
+    expect(result).toEqual({ owners: { cb1: { kind: "none" }, cb2: { kind: "none" } }, findings: [] });
+    expect(["cb1", "cb2", "cb3"].map((n) => lab.node(n).commands)).toEqual([PLANNED, PLANNED, []]);
+  });
+
+  it("release no marker on a leaver that cannot be reached", async () => {
+    const lab = labOf(member(CB1), member(CB2), member(CB3));
+    lab.node("cb3").state.down = "connection refused";
+    await applyCluster(
+      operation(lab, {
+        intent: { ...labIntent(), nodes: labIntent().nodes.slice(0, 2) },
+        targets: TARGETS.slice(0, 2),
+        leavers: [{ name: "cb3", xmppAddress: LAB[2].xmppAddress, target: TARGETS[2] }],
+        ownership: { stack: "organization/cms/prod", takeOver: false },
+      }),
+    );
+    expect(["cb1", "cb2"].map((n) => lab.node(n).files.has(OWNER_FILE))).toEqual([true, true]);
   });
 });

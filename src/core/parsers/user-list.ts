@@ -23,6 +23,6 @@ export function parseUserList(output: string): UserEntry[] {
   return lines
     .slice(header + 1)
     .map((l) => l.split(/\s+/))
-    .filter((cells) => cells.length >= 3 && cells[0] !== "")
+    .filter((cells) => cells.length >= 3)
     .map(([username, role, expiry]) => ({ username, role, passwordExpiry: parseMmpDate(expiry) }));
 }
