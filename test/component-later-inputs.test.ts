@@ -67,6 +67,7 @@ beforeAll(async () => {
     "later",
     "dev",
     false,
+    "organization",
   );
 });
 
