@@ -4,7 +4,7 @@ import type { Stack } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { RICH_LAYOUT, type SimBehaviour, type SimCluster, startSimCluster, TECHNOTE_LAYOUT } from "../sim";
 import { clusterStackConfig, SIM_API_PASSWORD, SIM_PASSWORD, SIM_USERS } from "./support/cluster-stack";
-import { drillTools, joinSteps, NEXT_UP, named, SECRETS, SETUP } from "./support/drill-stack";
+import { drillTools, INITIALIZER, joinSteps, NEXT_UP, named, SECRETS, SETUP } from "./support/drill-stack";
 import { dispose, engineOrSkipReason, testStack } from "./support/engine";
 import { randomLoopbackPrefix } from "./support/loopback";
 import { leakedSecrets } from "./support/secrets";
@@ -49,16 +49,6 @@ describe.skipIf("skip" in engine).each(LAYOUTS)("SSH dropped mid-command, %s lay
 
   const host = (node: string) => sim.node(node).host;
   const JOIN_STEPS = () => joinSteps(sim);
-  const INITIALIZER = [
-    ...SETUP,
-    "xmpp callbridge add cb1",
-    "xmpp callbridge add cb2",
-    "xmpp callbridge add cb3",
-    "xmpp disable",
-    "xmpp cluster enable",
-    "xmpp cluster initialize",
-    "xmpp enable",
-  ];
 
   it("cut after `xmpp cluster join` took effect on cb2: the next up runs only cb3's join", async () => {
     clear();

@@ -10,6 +10,17 @@ export const SECRETS = [
   "xmpp callbridge add-secret cb2",
   "xmpp callbridge add-secret cb3",
 ];
+/** The initializer's steps when it builds a new 3-node cluster (file names as `F`). */
+export const INITIALIZER = [
+  ...SETUP,
+  "xmpp callbridge add cb1",
+  "xmpp callbridge add cb2",
+  "xmpp callbridge add cb3",
+  "xmpp disable",
+  "xmpp cluster enable",
+  "xmpp cluster initialize",
+  "xmpp enable",
+];
 /** Commands with the generated certificate file names replaced by `F`. */
 export const named = (commands: string[]) =>
   commands.map((c) => c.replace(/xmpp-[\w-]+?-[0-9a-f]{8}\.(key|cer)/g, "F"));
