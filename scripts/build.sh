@@ -6,6 +6,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 npx tsc -p tsconfig.build.json
+# The program entry (index.js) refuses to run a dist/ older than src/.
+touch dist/.built
 link=node_modules/cms-xmpp-resiliency
 if [[ -L "$link" ]]; then rm "$link"; fi
 mkdir -p "$link"

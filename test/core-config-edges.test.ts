@@ -54,6 +54,7 @@ describe("defaults", () => {
       mmp: { username: "admin", trustOnFirstUse: false, timeoutSeconds: 60 },
       api: { username: "admin", insecureSkipVerify: false },
       verification: { enabled: true, timeoutSeconds: 120 },
+      oneNodeAtATime: false,
       confirmNodeRemoval: false,
       allowSmallCluster: false,
       restartAfterTrustChange: true,
@@ -80,6 +81,7 @@ describe("defaults", () => {
         mmp: { username: "operator", trustOnFirstUse: true, timeoutSeconds: 3600 },
         api: { username: "webadmin", caCertPem: "PEM", insecureSkipVerify: true },
         verification: { enabled: false, timeoutSeconds: 30 },
+        oneNodeAtATime: true,
         confirmNodeRemoval: true,
         allowSmallCluster: true,
         restartAfterTrustChange: false,
@@ -100,6 +102,7 @@ describe("defaults", () => {
       mmp: { username: "operator", trustOnFirstUse: true, timeoutSeconds: 3600 },
       api: { username: "webadmin", caCertPem: "PEM", insecureSkipVerify: true },
       verification: { enabled: false, timeoutSeconds: 30 },
+      oneNodeAtATime: true,
       confirmNodeRemoval: true,
       allowSmallCluster: true,
       restartAfterTrustChange: false,
@@ -408,7 +411,7 @@ describe("formatIssues", () => {
   it("adds the extra root keys at the root only", () => {
     const root = errorOf(clusterConfigSchema, valid({ zzzzzz: 1 }));
     expect(formatIssues(root, "", clusterConfigSchema)).toEqual([
-      "zzzzzz: unknown key (known keys: domain, nodes, initializer, listen, callBridges, mmp, api, verification, confirmNodeRemoval, allowSmallCluster, restartAfterTrustChange, retainOnDelete, takeOwnership)",
+      "zzzzzz: unknown key (known keys: domain, nodes, initializer, listen, callBridges, mmp, api, verification, oneNodeAtATime, confirmNodeRemoval, allowSmallCluster, restartAfterTrustChange, retainOnDelete, takeOwnership)",
     ]);
     const nested = errorOf(clusterConfigSchema, valid({ mmp: { zzzzzz: 1 } }));
     expect(formatIssues(nested, "", clusterConfigSchema, ["certificates", "dns"])).toEqual([

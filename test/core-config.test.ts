@@ -109,7 +109,7 @@ describe("strict keys with a did-you-mean", () => {
 
   it("lists the known keys when nothing is close", () => {
     expect(problems({ zzzzzz: 1 })).toEqual([
-      "zzzzzz: unknown key (known keys: domain, nodes, initializer, listen, callBridges, mmp, api, verification, confirmNodeRemoval, allowSmallCluster, restartAfterTrustChange, retainOnDelete, takeOwnership, certificates, dns)",
+      "zzzzzz: unknown key (known keys: domain, nodes, initializer, listen, callBridges, mmp, api, verification, oneNodeAtATime, confirmNodeRemoval, allowSmallCluster, restartAfterTrustChange, retainOnDelete, takeOwnership, certificates, dns)",
     ]);
   });
 });

@@ -117,6 +117,12 @@ export const clusterConfigSchema = z
       .describe(
         "Checks after every change: one leader, exact peer lists without duplicates, identical secrets, Call Bridges connected, DNS records.",
       ),
+    oneNodeAtATime: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Run every step on one node at a time, as an admin following the TechNote by hand would (slower). By default the settings and Call Bridge secrets go to all nodes in parallel and only the activations (restart, initialize, join) run one node at a time.",
+      ),
     confirmNodeRemoval: z
       .boolean()
       .default(false)

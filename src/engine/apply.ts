@@ -27,6 +27,8 @@ export interface ClusterOperation {
   settleTimeoutMs: number;
   /** Activate (restart, initialize, join) one node at a time. Turning this off is only for measurements. */
   serializeActivation?: boolean;
+  /** Every phase one unit at a time: one node and one command at a time, as an admin would work by hand. */
+  oneNodeAtATime?: boolean;
   /** Told each node's reads and each step as it completes. */
   progress?: Progress;
   connect?: Connect;
@@ -206,9 +208,14 @@ async function runPhase(ex: Executor, phase: Phase, parallel: boolean): Promise<
 }
 
 /** Runs a plan's phases in order: exactly the steps preview showed, in the order it showed them per node. */
-async function runPlan(ex: Executor, plan: ClusterPlan, serializeActivation: boolean): Promise<void> {
+async function runPlan(
+  ex: Executor,
+  plan: ClusterPlan,
+  order: { serializeActivation: boolean; oneNodeAtATime: boolean },
+): Promise<void> {
   for (const phase of plan.phases) {
-    const parallel = phase.mode === "parallel" || (phase.name === "activate" && !serializeActivation);
+    const parallel =
+      !order.oneNodeAtATime && (phase.mode === "parallel" || (phase.name === "activate" && !order.serializeActivation));
     await runPhase(ex, phase, parallel);
     // The founder generated secrets in this run: the others are given what its list now holds.
     if (phase.name === "founder" && phase.units.some((u) => u.steps.some((s) => s.op === "addBridge"))) {
@@ -254,11 +261,10 @@ export async function applyCluster(op: ClusterOperation): Promise<ClusterApplyRe
       if (secret) secrets[bridge] = secret;
     }
     const progress = new StepProgress(plan.phases, op.progress ?? (() => {}));
-    await runPlan(
-      { sessions, secrets, settleTimeoutMs: op.settleTimeoutMs, progress },
-      plan,
-      op.serializeActivation !== false,
-    );
+    await runPlan({ sessions, secrets, settleTimeoutMs: op.settleTimeoutMs, progress }, plan, {
+      serializeActivation: op.serializeActivation !== false,
+      oneNodeAtATime: op.oneNodeAtATime === true,
+    });
     const nodes = op.intent.nodes.map((n) => n.name);
     let after = facts;
     if (plan.phases.length > 0) {

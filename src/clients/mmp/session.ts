@@ -134,6 +134,9 @@ class ShellSession implements MmpSession {
           return false;
         },
       });
+      // Without it, Nagle's algorithm holds each small MMP write for the peer's delayed ACK: ~40 ms per round trip
+      // on every login step and every command.
+      client.setNoDelay(true);
     });
     const channel = await new Promise<ClientChannel>((resolve, reject) => {
       client.shell({ term: "vt100", cols: 512, rows: 200 }, (err, ch) => (err ? reject(err) : resolve(ch)));

@@ -34,6 +34,8 @@ export interface XmppClusterInputs {
   callBridges: string[];
   nodes: ClusterNodeInput[];
   confirmNodeRemoval: boolean;
+  /** Every step on one node at a time (see the stack config key); absent when off. */
+  oneNodeAtATime?: boolean;
   retainOnDelete: boolean;
   settleSeconds: number;
   /** See ClusterIntent.restartAfterTrustChange. Absent in stacks made before it existed: true. */
@@ -106,6 +108,7 @@ function operation(news: XmppClusterInputs, olds?: Partial<XmppClusterOutputs>):
     leavers: leavers.map((n) => ({ name: n.name, xmppAddress: n.xmppAddress, target: mmpTarget(n.mmp) })),
     rememberedMembers: rememberedMembers(olds),
     settleTimeoutMs: news.settleSeconds * 1000,
+    oneNodeAtATime: news.oneNodeAtATime === true,
     progress: printProgress,
     connect: connectShared,
     ...(news.owner ? { ownership: { stack: news.owner, takeOver: news.takeOwnership === true } } : {}),

@@ -49,6 +49,8 @@ export function toInputs(
       };
     }),
     confirmNodeRemoval: cfg.confirmNodeRemoval,
+    // Left out when off, so that stacks made before it see no change.
+    ...(cfg.oneNodeAtATime ? { oneNodeAtATime: true } : {}),
     retainOnDelete: cfg.retainOnDelete,
     owner: `${organization()}/${pulumi.getProject()}/${pulumi.getStack()}`,
     takeOwnership: cfg.takeOwnership,
