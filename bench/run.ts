@@ -1,81 +1,183 @@
 /**
- * npm run bench: measures the cluster apply against simulated nodes with per-command latency, and writes the
- * ratios to bench/results.md. Every number in one run comes from the same machine and the same simulator.
+ * npm run bench [-- --quick]: the product measured through the real engine against the simulator, written to
+ * bench/RESULTS.md with a plot (bench/ratio.svg). Every ratio compares numbers measured in this one run.
+ *
+ * 1. Where the time of a no-op preview goes (the engine's own log).
+ * 2. A converged 3-node stack: no-op `up` and `preview` against an empty TypeScript program, alternated; drift found.
+ * 3. Cold converges for N × M with 100 ms per MMP command, next to the critical-path bound; a forced-serial run.
  */
+
 import { writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
-import { applyCluster, type ClusterOperation } from "../src/engine/apply";
-import { startSimLab } from "../test/support/sim-lab";
+import { withMmpSession } from "../src/clients/mmp/session";
+import { planCluster } from "../src/core/plan";
+import { SIM_PASSWORD } from "../test/support/cluster-stack";
+import { engineVersion } from "../test/support/engine";
+import { blankFacts } from "../test/support/facts";
+import { criticalPath } from "./critical-path";
+import { milestones } from "./engine-log";
+import { counted, emptyStack, forget, previewWithLog, siteStack, startSite, timed } from "./engine-runs";
+import { ratioPlot } from "./plot";
+import { type Counts, type Report, writeResults } from "./results";
 
-const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 40);
-const NODES = Number(process.env.BENCH_NODES ?? 5);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const quick = process.argv.includes("--quick");
+const LATENCY_MS = 100;
+const NS = quick ? [3] : [3, 5, 7];
+const MS = quick ? [3] : [3, 12, 24];
+const SERIAL_N = quick ? 3 : 5;
+const ROUNDS = quick ? 3 : 5;
 
-async function timed(fn: () => Promise<unknown>): Promise<number> {
-  const start = process.hrtime.bigint();
-  await fn();
-  return Number(process.hrtime.bigint() - start) / 1e6;
-}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const log = (line: string) => process.stdout.write(`bench: ${line}\n`);
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
-async function converge(serializeActivation: boolean) {
-  const lab = await startSimLab(NODES);
+async function noOp(): Promise<Report["noOp"]> {
+  const sim = await startSite(3, 0);
+  const stack = await siteStack(sim, 3);
+  const empty = await emptyStack();
   try {
-    for (const n of lab.sim.nodes) n.faults.latencyMs = LATENCY_MS;
-    lab.intent.callBridges = lab.sim.nodes.map((n) => n.name);
-    const op: ClusterOperation = {
-      intent: lab.intent,
-      targets: lab.targets,
-      leavers: [],
-      settleTimeoutMs: 30_000,
-      serializeActivation,
+    await stack.up();
+    await empty.up();
+    const runs = { emptyUp: [] as number[], up: [] as number[], emptyPreview: [] as number[], preview: [] as number[] };
+    let last: { up: Counts; preview: Counts } | undefined;
+    for (let r = 0; r < ROUNDS; r++) {
+      runs.emptyUp.push((await timed(() => empty.up())).ms);
+      const up = await counted(sim, () => timed(() => stack.up()));
+      const changes = up.value.value.summary.resourceChanges ?? {};
+      if (Object.keys(changes).some((k) => k !== "same"))
+        throw new Error(`the no-op up changed: ${JSON.stringify(changes)}`);
+      runs.up.push(up.value.ms);
+      runs.emptyPreview.push((await timed(() => empty.preview())).ms);
+      const preview = await counted(sim, () => timed(() => stack.preview()));
+      runs.preview.push(preview.value.ms);
+      last = {
+        up: { connections: up.connections, commands: up.commands },
+        preview: { connections: preview.connections, commands: preview.commands },
+      };
+      log(`no-op round ${r + 1}/${ROUNDS}: up ${up.value.ms.toFixed(0)} ms, preview ${preview.value.ms.toFixed(0)} ms`);
+    }
+    const ours = await previewWithLog(stack, ".");
+    const base = await previewWithLog(empty, "bench/empty-program");
+    // Drift made by hand on one node: the no-op's single read must see it, and the next up repair it.
+    const node = sim.nodes[1];
+    await withMmpSession(
+      {
+        node: node.name,
+        host: node.host,
+        port: node.sshPort,
+        username: "admin",
+        password: SIM_PASSWORD,
+        hostKeyFingerprint: node.hostKeyFingerprint,
+        timeoutMs: 10_000,
+      },
+      (s) => s.run("xmpp disable"),
+    );
+    const drift = await stack.preview();
+    const repair = await timed(() => stack.up());
+    const after = await stack.preview();
+    return {
+      medians: {
+        emptyUp: median(runs.emptyUp),
+        up: median(runs.up),
+        emptyPreview: median(runs.emptyPreview),
+        preview: median(runs.preview),
+      },
+      runs,
+      up: last?.up ?? { connections: [], commands: [] },
+      preview: last?.preview ?? { connections: [], commands: [] },
+      profile: {
+        ours: { wallMs: ours.wallMs, ...milestones(ours.log) },
+        empty: { wallMs: base.wallMs, ...milestones(base.log) },
+      },
+      drift: {
+        found: (drift.changeSummary.update ?? 0) > 0,
+        repairMs: repair.ms,
+        repaired: (after.changeSummary.update ?? 0) === 0 && (after.changeSummary.create ?? 0) === 0,
+      },
     };
-    const fresh = await timed(() => applyCluster(op));
-    const converged = await timed(() => applyCluster(op));
-    const peers = (await applyCluster(op)).facts;
-    const duplicates = Object.values(peers).flatMap((f) => f.cluster.duplicates);
-    const sizes = Object.values(peers).map((f) => new Set(f.cluster.peers.map((p) => p.address)).size);
-    return { fresh, converged, healthy: duplicates.length === 0 && sizes.every((s) => s === NODES) };
   } finally {
-    await lab.sim.stop();
+    await sim.stop();
+    await forget(stack, ".");
+    await forget(empty, "bench/empty-program");
   }
+}
+
+async function cold(n: number, m: number, oneNodeAtATime: boolean) {
+  const sim = await startSite(n, LATENCY_MS);
+  const stack = await siteStack(sim, m, oneNodeAtATime ? { oneNodeAtATime: true } : {});
+  try {
+    const run = await counted(sim, () => timed(() => stack.up()));
+    const outputs = run.value.value.outputs;
+    const findings = (outputs.verificationFindings?.value ?? []) as string[];
+    const leader = String(outputs.leader?.value ?? "");
+    const peers = sim.nodes.map((x) => x.state().cluster.peers.length);
+    return {
+      ms: run.value.ms,
+      connections: run.connections,
+      commands: run.commands,
+      green: findings.length === 0 && leader !== "" && peers.every((p) => p === n),
+    };
+  } finally {
+    await sim.stop();
+    await forget(stack, ".");
+  }
+}
+
+function bound(n: number, m: number) {
+  const names = Array.from({ length: n }, (_, i) => `cb${i + 1}`);
+  const intent = {
+    domain: "tptac9.com",
+    initializer: "cb1",
+    callBridges: Array.from({ length: m }, (_, i) => (i < n ? names[i] : `cbx${i + 1}`)),
+    nodes: names.map((name, i) => ({
+      name,
+      xmppAddress: `127.0.0.${i + 1}`,
+      listen: ["a"],
+      certs: { keyFile: "k", certFile: "c", bundleFile: "b" },
+      trustBundle: "t",
+    })),
+  };
+  return criticalPath(planCluster(intent, Object.fromEntries(names.map((x) => [x, blankFacts(x)]))), LATENCY_MS);
 }
 
 async function main() {
-  const serial: Awaited<ReturnType<typeof converge>>[] = [];
-  const parallel: Awaited<ReturnType<typeof converge>>[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    serial.push(await converge(true));
-    parallel.push(await converge(false));
+  const started = Date.now();
+  log(`${quick ? "quick" : "full"} run: N ∈ {${NS}}, M ∈ {${MS}}, ${LATENCY_MS} ms per MMP command`);
+  const noop = await noOp();
+  const cells: Report["cells"] = [];
+  for (const n of NS) {
+    for (const m of MS) {
+      const parallel = await cold(n, m, false);
+      const serial = n === SERIAL_N ? await cold(n, m, true) : undefined;
+      const b = bound(n, m);
+      cells.push({ n, m, parallel, serial, bound: b });
+      log(
+        `N=${n} M=${m}: ${(parallel.ms / 1000).toFixed(1)} s, bound ${(b.boundMs / 1000).toFixed(1)} s` +
+          (serial ? `, one node at a time ${(serial.ms / 1000).toFixed(1)} s` : ""),
+      );
+    }
   }
-  const s = median(serial.map((r) => r.fresh));
-  const p = median(parallel.map((r) => r.fresh));
-  const noop = median(serial.map((r) => r.converged));
-  const lines = [
-    "# Benchmark results",
-    "",
-    `Run: ${new Date().toISOString()}, Node ${process.version}, ${NODES} simulated nodes, ${LATENCY_MS} ms added per MMP command, median of ${ROUNDS} rounds.`,
-    "",
-    "| measurement | ms (median) |",
-    "|---|---|",
-    `| fresh cluster, activations (restart/join) one node at a time | ${s.toFixed(0)} |`,
-    `| fresh cluster, activations in parallel | ${p.toFixed(0)} |`,
-    `| second up on a converged cluster (facts only) | ${noop.toFixed(0)} |`,
-    "",
-    "| ratio | value |",
-    "|---|---|",
-    `| serialized / parallel activation | ${(s / p).toFixed(2)} |`,
-    `| converged no-op / fresh converge | ${(noop / s).toFixed(2)} |`,
-    "",
-    `Parallel joins ended healthy (one peer per node, no duplicates) in ${parallel.filter((r) => r.healthy).length}/${ROUNDS} rounds; serialized in ${serial.filter((r) => r.healthy).length}/${ROUNDS}.`,
-    "",
-  ];
-  const text = lines.join("\n");
-  writeFileSync(join(__dirname, "results.md"), text);
+  const report: Report = {
+    date: new Date().toISOString(),
+    machine: `${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`,
+    node: process.version,
+    engine: engineVersion(),
+    quick,
+    latencyMs: LATENCY_MS,
+    serialN: SERIAL_N,
+    noOp: noop,
+    cells,
+    durationS: (Date.now() - started) / 1000,
+  };
+  writeFileSync(
+    join(__dirname, "ratio.svg"),
+    ratioPlot(
+      cells.map((c) => ({ n: c.n, m: c.m, ratio: c.parallel.ms / c.bound.boundMs })),
+      "cold converge / critical-path bound",
+    ),
+  );
+  const text = writeResults(report);
+  writeFileSync(join(__dirname, "RESULTS.md"), text);
   process.stdout.write(text);
 }
 
