@@ -471,6 +471,25 @@ describe("applyCluster: phases", () => {
     expect(lab.log.slice(21, 33)).toEqual([...activation("cb2"), ...activation("cb3")]);
   });
 
+  const UNCHANGING = new Set<string>([...PLANNED, "xmpp cluster status"]);
+  /** The nodes of the mutating commands in the log, each run of one node's commands folded into one entry. */
+  const nodeRuns = (log: string[]) =>
+    log
+      .filter((e) => !UNCHANGING.has(e.slice(e.indexOf(": ") + 2)))
+      .map((e) => e.slice(0, e.indexOf(":")))
+      .filter((node, i, all) => i === 0 || all[i - 1] !== node);
+
+  it("runs every phase one node at a time with oneNodeAtATime, whatever serializeActivation says", async () => {
+    const lab = fresh();
+    await applyCluster(operation(lab, { oneNodeAtATime: true, serializeActivation: false }));
+    // The initializer's sequence, then cb2's settings and secrets, cb3's, then the activations in the same order.
+    expect(nodeRuns(lab.log)).toEqual(["cb1", "cb2", "cb3", "cb2", "cb3"]);
+    const parallel = fresh();
+    await applyCluster(operation(parallel, { serializeActivation: false }));
+    for (const node of ["cb1", "cb2", "cb3"]) expect(lab.node(node).commands).toEqual(parallel.node(node).commands);
+    expect(nodeRuns(parallel.log).length).toBeGreaterThan(5);
+  });
+
   it("activates the nodes at once with serializeActivation false", async () => {
     const lab = twoJoiners();
     await applyCluster(operation(lab, { serializeActivation: false }));
