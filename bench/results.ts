@@ -133,7 +133,7 @@ export function writeResults(r: Report): string {
     "",
     `SSH connections per node: \`up\` ${list(r.noOp.up.connections)}, \`preview\` ${list(r.noOp.preview.connections)} (target ≤ 1: ${verdict([...r.noOp.up.connections, ...r.noOp.preview.connections].every((c) => c <= 1))}).`,
     `MMP commands per node: \`up\` ${list(r.noOp.up.commands)}, \`preview\` ${list(r.noOp.preview.commands)} (the facts, read once; the owner marker is one SFTP listing).`,
-    `Nothing traded: after \`xmpp disable\` by hand on cb2 the next preview ${r.noOp.drift.found ? "showed the update" : "**did not show it**"}; the \`up\` that repaired it took ${s(r.noOp.drift.repairMs)} s and the preview after it was ${r.noOp.drift.repaired ? "clean" : "**not clean**"}. Verification ran in every \`up\`.`,
+    `Nothing traded: after \`xmpp disable\` by hand on cb2 the next preview ${r.noOp.drift.found ? "showed the update" : "**did not show it**"}; the \`up\` that repaired it took ${s(r.noOp.drift.repairMs)} s and the preview after it was ${r.noOp.drift.repaired ? "clean" : "**not clean**"}. Verification runs after every change and on \`refresh\`; a no-op \`up\` does not verify again (nor did it before).`,
     "",
     "The empty program is `bench/empty-program`: `import * as pulumi` and one output, run by the same engine with the same",
     "environment (ts-node transpile-only, as the tests run). Every round: empty `up`, this `up`, empty `preview`, this `preview`.",
