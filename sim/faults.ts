@@ -12,6 +12,8 @@ export class Faults {
    * before any of its output or the next prompt is sent.
    */
   dropAtCommand: { command: string | RegExp; when: "before" | "after" } | null = null;
+  /** How far the node's clock is off (ms, negative: behind), as the API's HTTP Date header shows it. */
+  clockSkewMs = 0;
   /** The API answers the Call Bridge's XMPP settings PUT with 500 and changes nothing. */
   apiPutFails = false;
 

@@ -5,7 +5,12 @@ import { createServer, type Server } from "node:https";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type SimCluster, startSimCluster } from "../sim";
 import { issueKeyAndCertificate } from "../sim/pki/ca";
-import { type CmsApiTarget, getXmppSettings, putXmppSettings } from "../src/clients/cms-api/api-client";
+import {
+  type CmsApiTarget,
+  getXmppSettings,
+  putXmppSettings,
+  readServerClock,
+} from "../src/clients/cms-api/api-client";
 import { failureDetailsOf } from "../src/clients/cms-api/xml";
 import { randomLoopbackPrefix } from "./support/loopback";
 
@@ -108,6 +113,21 @@ describe("the CMS API client against the simulator's API over HTTPS", () => {
     }
   });
 
+  it("reads the node's clock from the Date header of its answer", async () => {
+    const minutesOff = async () => {
+      const clock = (await readServerClock(target)) as Date;
+      // + 0: a clock a few ms behind rounds to -0.
+      return [clock.getUTCMilliseconds(), Math.round((clock.getTime() - Date.now()) / 60_000) + 0];
+    };
+    expect(await minutesOff()).toEqual([0, 0]);
+    node().faults.clockSkewMs = -10 * 60_000;
+    try {
+      expect(await minutesOff()).toEqual([0, -10]);
+    } finally {
+      node().faults.clockSkewMs = 0;
+    }
+  });
+
   it("says which credentials to check on HTTP 401", async () => {
     expect(await failureOf(getXmppSettings({ ...target, password: "wrong" }))).toBe(
       `[cb1] GET ${XMPP}: HTTP 401\n  next: check api.username and the apiPassword secret`,
@@ -118,7 +138,8 @@ describe("the CMS API client against the simulator's API over HTTPS", () => {
 describe("the CMS API client on answers the simulator never gives", () => {
   const host = `${randomLoopbackPrefix()}.9`;
   const credentials = issueKeyAndCertificate({ CN: host }, { subjectAltNames: [host] });
-  let answer: { status: number; body: string };
+  /** `date`: the Date header to send instead of the server's own; null: none at all. */
+  let answer: { status: number; body: string; date?: string | null };
   let server: Server;
   let target: CmsApiTarget;
 
@@ -127,7 +148,11 @@ describe("the CMS API client on answers the simulator never gives", () => {
       { key: credentials.keyPem, cert: credentials.certPem },
       (request: IncomingMessage, response: ServerResponse) => {
         request.resume();
-        request.on("end", () => response.writeHead(answer.status, { "Content-Type": "text/xml" }).end(answer.body));
+        request.on("end", () => {
+          if (answer.date === null) response.sendDate = false;
+          else if (answer.date !== undefined) response.setHeader("Date", answer.date);
+          response.writeHead(answer.status, { "Content-Type": "text/xml" }).end(answer.body);
+        });
       },
     );
     await new Promise<void>((resolve) => server.listen(0, host, resolve));
@@ -188,6 +213,16 @@ describe("the CMS API client on answers the simulator never gives", () => {
         "  next: see the CMS API reference for this failure, correct it on the Call Bridge or in the stack config, then run pulumi up again",
     );
     expect((failure as Error).message).not.toContain(SECRET);
+  });
+
+  it("reads no clock from an answer without a Date header, or with one that is not a date", async () => {
+    const xmpp = "<xmpp><uniqueName>cb9</uniqueName><domain>tptac9.com</domain><serverAddress /></xmpp>";
+    answer = { status: 200, body: xmpp, date: null };
+    expect(await readServerClock(target)).toBeUndefined();
+    answer = { status: 200, body: xmpp, date: "yesterday" };
+    expect(await readServerClock(target)).toBeUndefined();
+    answer = { status: 200, body: xmpp, date: "Thu, 03 Dec 2026 12:00:00 GMT" };
+    expect((await readServerClock(target))?.toISOString()).toBe("2026-12-03T12:00:00.000Z");
   });
 
   it("keeps the plain status when the error answer has no failureDetails", async () => {

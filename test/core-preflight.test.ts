@@ -4,7 +4,13 @@ import { describe, expect, it } from "vitest";
 import { parseCallBridgeStatus } from "../src/core/parsers/callbridge-status";
 import { parseDatabaseClusterStatus } from "../src/core/parsers/database-cluster-status";
 import { parseUserList } from "../src/core/parsers/user-list";
-import { findingLine, type PreflightFacts, preflightFindings } from "../src/core/preflight";
+import {
+  CLOCK_SKEW_LIMIT_MS,
+  clockFindings,
+  findingLine,
+  type PreflightFacts,
+  preflightFindings,
+} from "../src/core/preflight";
 
 const S5_ENABLED = [
   "Status                   : Enabled",
@@ -249,5 +255,70 @@ describe("the parsers read only their own keys", () => {
 
   it("user list: a line that only contains the header's words is not the header", () => {
     expect(parseUserList("xUSERNAME ROLE PASSWORD EXPIRY LOGGED IN\nadmin admin 2017-Nov-05 yes")).toStrictEqual([]);
+  });
+});
+
+describe("the clock check (the CMS API's Date header)", () => {
+  const API = "https://10.106.81.32:445";
+  const NTP =
+    "set the node's NTP servers (`ntp server add <ip>`) and check its time zone (`timezone`), then run `pulumi up` again";
+  const at = (offsetMs: number, readAt?: Date) => ({
+    ...met,
+    clock: { api: API, time: new Date(NOW.getTime() + offsetMs), ...(readAt ? { readAt } : {}) },
+  });
+
+  it("says nothing within the limit, on either side, or when no API runs on the node", () => {
+    expect(CLOCK_SKEW_LIMIT_MS).toBe(300_000);
+    expect(clockFindings(at(CLOCK_SKEW_LIMIT_MS), NOW, true)).toEqual([]);
+    expect(clockFindings(at(-CLOCK_SKEW_LIMIT_MS), NOW, true)).toEqual([]);
+    expect(clockFindings(met, NOW, true)).toEqual([]);
+  });
+
+  it("stops the first build when the node is behind, and warns on a running cluster", () => {
+    const behind = at(-CLOCK_SKEW_LIMIT_MS - 1 - 60_000);
+    const finding = {
+      node: "cb2",
+      check: "clock",
+      severity: "error",
+      message: `its clock is 6 min behind this machine's (the Date of its CMS API ${API}: ${new Date(NOW.getTime() - 360_001).toISOString()}); a certificate made now is not valid on it yet`,
+      next: NTP,
+    };
+    expect(clockFindings(behind, NOW, true)).toEqual([finding]);
+    expect(clockFindings(behind, NOW, false)).toEqual([{ ...finding, severity: "warning" }]);
+    expect(preflightFindings(behind, NOW, true)).toEqual([finding]);
+  });
+
+  it("names a clock ahead, and measures from when the answer came", () => {
+    const readAt = new Date(NOW.getTime() + 3_600_000);
+    expect(clockFindings(at(3_600_000, readAt), NOW, true)).toEqual([]);
+    const [ahead] = clockFindings(at(CLOCK_SKEW_LIMIT_MS + 1), NOW, true);
+    expect(ahead.message).toBe(
+      `its clock is 5 min ahead of this machine's (the Date of its CMS API ${API}: ${new Date(NOW.getTime() + 300_001).toISOString()}); it sees certificates expire before the other nodes do`,
+    );
+  });
+
+  it("warns, never fails, when the clock cannot be read", () => {
+    const noDate = { ...met, clock: { api: API, time: undefined } };
+    const failed = {
+      ...met,
+      clock: { api: API, time: undefined, error: "[cb2] GET /api/v1/system/configuration/xmpp: HTTP 401" },
+    };
+    for (const firstBuild of [true, false]) {
+      expect(clockFindings(noDate, NOW, firstBuild)).toEqual([
+        {
+          node: "cb2",
+          check: "clock",
+          severity: "warning",
+          message: `its CMS API (${API}) answered without a Date header, so its clock was not checked`,
+          next: `check by hand: ${NTP}`,
+        },
+      ]);
+      expect(clockFindings(failed, NOW, firstBuild).map((f) => [f.severity, f.message])).toEqual([
+        [
+          "warning",
+          `its clock could not be read from its CMS API (${API}): [cb2] GET /api/v1/system/configuration/xmpp: HTTP 401`,
+        ],
+      ]);
+    }
   });
 });

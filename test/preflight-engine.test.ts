@@ -114,3 +114,53 @@ describe.skipIf("skip" in engine)("preflight: a database cluster status layout n
     expect([...new Set(warnings)].sort()).toEqual(expected);
   });
 });
+
+describe.skipIf("skip" in engine)("preflight: cb3's clock is 10 minutes behind", () => {
+  let sim: SimCluster;
+  let stack: Stack;
+  const output: string[] = [];
+  const { clear, ran, diagnosticErrors, onOutput, converges } = drillTools(() => ({ sim, stack }), output);
+  const NTP_NEXT =
+    "set the node's NTP servers (`ntp server add <ip>`) and check its time zone (`timezone`), then run `pulumi up` again";
+
+  beforeAll(async () => {
+    sim = await site({ databaseClusterStatusLayout: "s5" }, "none");
+    sim.node("cb3").faults.clockSkewMs = -10 * 60_000;
+    stack = await testStack({ workDir: ".", config: clusterStackConfig(sim) });
+  }, 120_000);
+  afterAll(async () => {
+    try {
+      await dispose(stack);
+    } finally {
+      await sim?.stop();
+    }
+  });
+
+  it("preview and up refuse the new cluster with one error naming the node, read from its CMS API's Date", async () => {
+    clear();
+    const cb3 = sim.node("cb3");
+    for (const run of [() => stack.preview({ onOutput }), () => stack.up({ onOutput })]) {
+      const text = await run().then(
+        () => "succeeded",
+        (e: Error) => e.message,
+      );
+      output.push(text);
+      const refusal = new RegExp(
+        `\\[cb3\\] preflight: cb3 clock: its clock is 10 min behind this machine's \\(the Date of its CMS API https://${cb3.host.replaceAll(".", "\\.")}:${cb3.apiPort}: \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.000Z\\); a certificate made now is not valid on it yet; nothing was changed on any node\\n`,
+      );
+      expect(text).toMatch(refusal);
+      expect(text).toContain(`  next: ${NTP_NEXT}`);
+      expect(diagnosticErrors(text).filter((l) => l.includes("preflight"))).toHaveLength(1);
+    }
+    expect(ran()).toEqual({ cb1: [], cb2: [], cb3: [] });
+  });
+
+  it("once the node's clock is right, up builds the cluster with no clock finding", async () => {
+    sim.node("cb3").faults.clockSkewMs = 0;
+    clear();
+    const before = output.length;
+    await converges();
+    expect(named(ran().cb1)).toEqual(INITIALIZER);
+    expect(output.slice(before).join("").includes("] preflight clock")).toBe(false);
+  });
+});

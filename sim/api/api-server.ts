@@ -77,7 +77,9 @@ export class ApiServer {
 
   private send(response: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
     if (response.headersSent) return;
-    response.writeHead(status, { "Content-Type": "text/xml", ...headers });
+    // The node's own clock, as every HTTP server with a clock sends it (RFC 9110 §6.6.1).
+    const date = new Date(Date.now() + this.deps.faults.clockSkewMs).toUTCString();
+    response.writeHead(status, { "Content-Type": "text/xml", Date: date, ...headers });
     response.end(body);
   }
 

@@ -17,15 +17,63 @@ export interface PreflightFacts {
   databaseCluster: DatabaseClusterStatus | undefined;
   callBridge: CallBridgeStatus | undefined;
   users: UserEntry[] | undefined;
+  /**
+   * The node's clock, from the `Date` header of its CMS API (no MMP command prints the time). Absent when no Call
+   * Bridge API of the stack runs on the node; `time` undefined when the API answered without a readable `Date`.
+   */
+  clock?: { api: string; time: Date | undefined; readAt?: Date; error?: string };
 }
 
 export interface PreflightFinding {
   node: string;
-  check: "database cluster" | "call bridge" | "mmp password";
+  check: "database cluster" | "call bridge" | "mmp password" | "clock";
   /** An error stops the first build of the cluster; on a cluster that runs already it is reported as a warning. */
   severity: "error" | "warning";
   message: string;
   next: string;
+}
+
+/**
+ * Certificates are judged by each node's clock: one made now is not valid yet on a node whose clock is behind. Each
+ * node is compared with the machine running Pulumi, so any two nodes that pass are within twice this of each other.
+ */
+export const CLOCK_SKEW_LIMIT_MS = 5 * 60_000;
+
+/** The clock finding of one node: none when it is within the limit or could not be asked. */
+export function clockFindings(facts: PreflightFacts, now: Date, firstBuild: boolean): PreflightFinding[] {
+  if (!facts.clock) return [];
+  const { api, time, error } = facts.clock;
+  const next =
+    "set the node's NTP servers (`ntp server add <ip>`) and check its time zone (`timezone`), then run `pulumi up` again";
+  if (!time) {
+    return [
+      {
+        node: facts.node,
+        check: "clock",
+        severity: "warning",
+        message: error
+          ? `its clock could not be read from its CMS API (${api}): ${error}`
+          : `its CMS API (${api}) answered without a Date header, so its clock was not checked`,
+        next: `check by hand: ${next}`,
+      },
+    ];
+  }
+  const skew = time.getTime() - (facts.clock.readAt ?? now).getTime();
+  if (Math.abs(skew) <= CLOCK_SKEW_LIMIT_MS) return [];
+  const minutes = Math.round(Math.abs(skew) / 60_000);
+  const effect =
+    skew < 0
+      ? "a certificate made now is not valid on it yet"
+      : "it sees certificates expire before the other nodes do";
+  return [
+    {
+      node: facts.node,
+      check: "clock",
+      severity: firstBuild ? "error" : "warning",
+      message: `its clock is ${minutes} min ${skew < 0 ? "behind" : "ahead of"} this machine's (the Date of its CMS API ${api}: ${time.toISOString()}); ${effect}`,
+      next,
+    },
+  ];
 }
 
 /** A password that expires within this many days is reported (CMS passwords expire after 6 months). */
@@ -78,6 +126,7 @@ export function preflightFindings(facts: PreflightFacts, now: Date, firstBuild: 
       firstBuild,
     ),
   ];
+  findings.push(...clockFindings(facts, now, firstBuild));
   const expiry = facts.users?.find((u) => u.username === facts.username)?.passwordExpiry;
   if (expiry) {
     const days = Math.floor((expiry.getTime() - now.getTime()) / DAY_MS);

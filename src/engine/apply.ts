@@ -7,7 +7,7 @@ import { parseClusterStatus } from "../core/parsers/cluster-status";
 import { type ClusterIntent, type ClusterPlan, type Phase, planCluster, planTeardown, type Unit } from "../core/plan";
 import { renderStep, type Step } from "../core/steps";
 import { claimNodes, type Ownership, ownershipError, readOwners, releaseNodes } from "./ownership";
-import { preflight, preflightError } from "./preflight";
+import { type NodeClock, preflight, preflightError } from "./preflight";
 import { type Progress, StepProgress } from "./progress";
 import { type Connect, NodeSessions } from "./sessions";
 
@@ -32,6 +32,8 @@ export interface ClusterOperation {
   /** Told each node's reads and each step as it completes. */
   progress?: Progress;
   connect?: Connect;
+  /** Per node, how to read its clock for the preflight (nodes without a CMS API in the stack are not checked). */
+  clocks?: Record<string, NodeClock>;
   /** The stack that runs this operation: checked against, and written to, each node's owner marker. */
   ownership?: Ownership;
 }
@@ -243,7 +245,7 @@ export async function checkPrerequisites(op: ClusterOperation, sessions: NodeSes
       .filter((t) => op.intent.nodes.some((n) => n.name === t.node) && !(t.node in plan.unreachable))
       .map((t) => [t.node, t.username]),
   );
-  return preflight(sessions, usernames, plan.initialize, op.progress ?? (() => {}));
+  return preflight(sessions, usernames, plan.initialize, op.progress ?? (() => {}), op.clocks);
 }
 
 /** Converges the cluster. Fails before any change when a desired node cannot be read or lacks a prerequisite. */

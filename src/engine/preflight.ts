@@ -3,8 +3,30 @@ import type { MmpSession } from "../clients/mmp/session";
 import { parseCallBridgeStatus } from "../core/parsers/callbridge-status";
 import { parseDatabaseClusterStatus } from "../core/parsers/database-cluster-status";
 import { parseUserList } from "../core/parsers/user-list";
-import { findingLine, PREFLIGHT_COMMANDS, type PreflightFinding, preflightFindings } from "../core/preflight";
+import {
+  findingLine,
+  PREFLIGHT_COMMANDS,
+  type PreflightFacts,
+  type PreflightFinding,
+  preflightFindings,
+} from "../core/preflight";
 import type { NodeSessions } from "./sessions";
+
+/** How to ask a node's clock: the CMS API of a Call Bridge on the same server. */
+export interface NodeClock {
+  api: string;
+  read: () => Promise<Date | undefined>;
+}
+
+async function readClock(clock: NodeClock | undefined): Promise<PreflightFacts["clock"]> {
+  if (!clock) return undefined;
+  try {
+    const time = await clock.read();
+    return { api: clock.api, time, readAt: new Date() };
+  } catch (err) {
+    return { api: clock.api, time: undefined, error: (err as Error).message.split("\n")[0] };
+  }
+}
 
 /** A command this node refuses (e.g. unknown on its release) is read as "printed nothing this tool can read". */
 async function readOrUndefined<T>(session: MmpSession, command: string, parse: (output: string) => T) {
@@ -25,6 +47,7 @@ export async function preflight(
   usernames: Record<string, string>,
   firstBuild: boolean,
   progress: (line: string) => void,
+  clocks: Record<string, NodeClock> = {},
   now = new Date(),
 ): Promise<PreflightFinding[]> {
   const nodes = Object.keys(usernames);
@@ -37,6 +60,7 @@ export async function preflight(
         databaseCluster: await readOrUndefined(session, PREFLIGHT_COMMANDS.databaseCluster, parseDatabaseClusterStatus),
         callBridge: await readOrUndefined(session, PREFLIGHT_COMMANDS.callBridge, parseCallBridgeStatus),
         users: await readOrUndefined(session, PREFLIGHT_COMMANDS.users, parseUserList),
+        clock: await readClock(clocks[node]),
       };
       return preflightFindings(read, now, firstBuild);
     }),

@@ -72,7 +72,13 @@ function httpError(target: CmsApiTarget, step: string, status: number, body: str
   return new CmsApiError(target.bridge, step, detail, hint, status);
 }
 
-function call(target: CmsApiTarget, method: "GET" | "PUT", path: string, form?: Record<string, string>) {
+function call(
+  target: CmsApiTarget,
+  method: "GET" | "PUT",
+  path: string,
+  form?: Record<string, string>,
+  onDate?: (date: string | undefined) => void,
+) {
   const body = form ? new URLSearchParams(form).toString() : undefined;
   const url = new URL(path, target.url);
   return new Promise<string>((resolve, reject) => {
@@ -89,6 +95,7 @@ function call(target: CmsApiTarget, method: "GET" | "PUT", path: string, form?: 
           : {},
       },
       (res) => {
+        onDate?.(res.headers.date);
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
         res.on("end", () => {
@@ -134,6 +141,19 @@ export async function getXmppSettings(target: CmsApiTarget): Promise<XmppSetting
     domain: textOf(child(xmpp, "domain")),
     serverAddress: textOf(child(xmpp, "serverAddress")),
   };
+}
+
+/**
+ * The node's clock as its CMS API tells it: the HTTP `Date` header of an answer (RFC 9110 §6.6.1: a server with a
+ * clock sends it), read from the XMPP settings GET. Undefined when the answer carries no readable Date.
+ */
+export async function readServerClock(target: CmsApiTarget): Promise<Date | undefined> {
+  let header: string | undefined;
+  await call(target, "GET", XMPP_PATH, undefined, (date) => {
+    header = date;
+  });
+  const time = header ? new Date(header) : undefined;
+  return time && !Number.isNaN(time.getTime()) ? time : undefined;
 }
 
 export async function putXmppSettings(target: CmsApiTarget, settings: XmppSettings, sharedSecret: string) {

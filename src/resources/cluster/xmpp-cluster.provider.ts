@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
+import { readServerClock } from "../../clients/cms-api/api-client";
 import { isClustered, publicFacts } from "../../core/facts";
 import { type ClusterIntent, describePlan } from "../../core/plan";
 import {
@@ -12,6 +13,7 @@ import {
   withPlannedCluster,
 } from "../../engine/apply";
 import { preflightError } from "../../engine/preflight";
+import { type BridgeApiInput, cmsApiTarget } from "../dynamic/api-target";
 import { type MmpTargetInput, mmpTarget } from "../dynamic/mmp-target";
 import { printProgress } from "../dynamic/print-progress";
 import type { DynamicProvider } from "../dynamic/provider-shell";
@@ -42,6 +44,8 @@ export interface XmppClusterInputs {
   restartAfterTrustChange?: boolean;
   /** `<organization>/<project>/<stack>`, written to each node's owner marker. Absent in stacks made before it. */
   owner?: string;
+  /** Per node with a Call Bridge API in the stack: that API, whose Date header shows the node's clock (preflight). */
+  clockApis?: { node: string; api: BridgeApiInput }[];
   /** Take the nodes over from another stack's marker. */
   takeOwnership?: boolean;
   /** Set by check: the MMP commands `up` would run, per node (no secrets). Empty when converged. */
@@ -109,6 +113,12 @@ function operation(news: XmppClusterInputs, olds?: Partial<XmppClusterOutputs>):
     rememberedMembers: rememberedMembers(olds),
     settleTimeoutMs: news.settleSeconds * 1000,
     oneNodeAtATime: news.oneNodeAtATime === true,
+    clocks: Object.fromEntries(
+      (news.clockApis ?? []).map(({ node, api }) => [
+        node,
+        { api: api.apiUrl, read: () => readServerClock(cmsApiTarget(api, 10_000)) },
+      ]),
+    ),
     progress: printProgress,
     connect: connectShared,
     ...(news.owner ? { ownership: { stack: news.owner, takeOver: news.takeOwnership === true } } : {}),

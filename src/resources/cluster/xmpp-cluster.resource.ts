@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { type ClusterConfig, initializerOf, type NodeConfig, xmppAddressOf } from "../../core/config";
 import type { NodeCertificateFiles } from "../certs/certificate-material";
+import type { BridgeApiArgs } from "../dynamic/api-target";
 import type { MmpTargetInput } from "../dynamic/mmp-target";
 import { dynamicProvider } from "../dynamic/provider-shell";
 import { type ClusterNodeInput, provider, type XmppClusterInputs } from "./xmpp-cluster.provider";
@@ -21,16 +22,35 @@ function organization(): string {
 }
 
 /** Nodes stay a plain array so that a file name still unknown during preview leaves the rest of the node known. */
-type Inputs = Omit<{ [K in keyof XmppClusterInputs]: pulumi.Input<XmppClusterInputs[K]> }, "nodes"> & {
+type Inputs = Omit<{ [K in keyof XmppClusterInputs]: pulumi.Input<XmppClusterInputs[K]> }, "nodes" | "clockApis"> & {
   nodes: NodeInputs[];
+  clockApis?: { node: string; api: BridgeApiArgs }[];
 };
+
+/** The node a Call Bridge API runs on: the one whose address or FQDN is the API URL's host. */
+function nodeOfApi(cfg: ClusterConfig, apiUrl: string): string | undefined {
+  const host = new URL(apiUrl).hostname;
+  return cfg.nodes.find((n) => n.address === host || n.fqdn === host)?.name;
+}
+
+/** For the clock check: the first Call Bridge API on each node that has one. */
+function clockApis(cfg: ClusterConfig, bridgeApis: BridgeApiArgs[]) {
+  const byNode = new Map<string, BridgeApiArgs>();
+  for (const api of bridgeApis) {
+    const node = nodeOfApi(cfg, api.apiUrl);
+    if (node && !byNode.has(node)) byNode.set(node, api);
+  }
+  return [...byNode].map(([node, api]) => ({ node, api }));
+}
 
 export function toInputs(
   cfg: ClusterConfig,
   files: NodeCertificateFiles[],
   mmp: (node: NodeConfig) => pulumi.Input<MmpTargetInput>,
+  bridgeApis: BridgeApiArgs[] = [],
 ): Inputs {
   const byNode = new Map(files.map((f) => [f.node, f]));
+  const clocks = clockApis(cfg, bridgeApis);
   return {
     domain: cfg.domain,
     initializer: initializerOf(cfg).name,
@@ -56,6 +76,7 @@ export function toInputs(
     takeOwnership: cfg.takeOwnership,
     settleSeconds: cfg.verification.timeoutSeconds,
     restartAfterTrustChange: cfg.restartAfterTrustChange,
+    ...(clocks.length > 0 ? { clockApis: clocks } : {}),
   };
 }
 

@@ -104,14 +104,14 @@ export class XmppResilientCluster extends pulumi.ComponentResource {
       { parent: this },
     );
     const files = this.uploadFiles(name, cfg, material.files, mmp);
-    const cluster = new XmppCluster(`${name}-cluster`, xmppCluster.toInputs(cfg, material.files, mmp), {
+    const bridgeApis: BridgeApiArgs[] = bridgeApiInputs(cfg, secretKeys.apiPassword).map((api) =>
+      later.caCertPem ? { ...api, caCertPem: later.caCertPem } : api,
+    );
+    const cluster = new XmppCluster(`${name}-cluster`, xmppCluster.toInputs(cfg, material.files, mmp, bridgeApis), {
       parent: this,
       dependsOn: [...files, ...material.checks],
     });
 
-    const bridgeApis: BridgeApiArgs[] = bridgeApiInputs(cfg, secretKeys.apiPassword).map((api) =>
-      later.caCertPem ? { ...api, caCertPem: later.caCertPem } : api,
-    );
     const settings = bridgeApis.map(
       (api) =>
         new CallBridgeXmppSettings(
