@@ -4,7 +4,8 @@
 import type { Stack } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type SimBehaviour, type SimCluster, startSimCluster, TECHNOTE_LAYOUT } from "../sim";
-import { clusterStackConfig, SIM_USERS } from "./support/cluster-stack";
+import { getXmppSettings, putXmppSettings } from "../src/clients/cms-api/api-client";
+import { clusterStackConfig, SIM_API_PASSWORD, SIM_USERS } from "./support/cluster-stack";
 import { drillTools, INITIALIZER, joinSteps, named, SECRETS, SETUP } from "./support/drill-stack";
 import { dispose, engineOrSkipReason, testStack } from "./support/engine";
 import { randomLoopbackPrefix } from "./support/loopback";
@@ -12,6 +13,14 @@ import { randomLoopbackPrefix } from "./support/loopback";
 const engine = engineOrSkipReason();
 if ("skip" in engine) console.warn(`preflight tests skipped: ${engine.skip}`);
 vi.setConfig({ testTimeout: 300_000 });
+
+async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error("the condition did not come true in time");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 
 const DB_NEXT = "set up the database cluster on every node (Cisco doc 210530), then run `pulumi up` again";
 
@@ -162,5 +171,28 @@ describe.skipIf("skip" in engine)("preflight: cb3's clock is 10 minutes behind",
     await converges();
     expect(named(ran().cb1)).toEqual(INITIALIZER);
     expect(output.slice(before).join("").includes("] preflight clock")).toBe(false);
+  });
+
+  it("a no-op preview still verifies: a Call Bridge given a wrong secret by hand shows as the verification's update", async () => {
+    const cb2 = sim.node("cb2");
+    const api = {
+      bridge: "cb2",
+      url: `https://${cb2.host}:${cb2.apiPort}`,
+      username: "admin",
+      password: SIM_API_PASSWORD,
+      caCertPem: cb2.apiCertPem,
+      insecureSkipVerify: false,
+      timeoutMs: 5000,
+    };
+    const settings = await getXmppSettings(api);
+    expect((await stack.preview()).changeSummary).toEqual({ same: 31 });
+    // Nothing MMP shows changes: only the Call Bridge's own connection fails.
+    await putXmppSettings(api, settings, "Wrong-Secret-By-Hand-1");
+    await waitFor(async () => !cb2.callBridge().status().startsWith("connected"));
+    expect((await stack.preview()).changeSummary).toEqual({ same: 30, update: 1 });
+    const secret = ((await stack.outputs()).callBridgeSecrets.value as Record<string, string>).cb2;
+    await putXmppSettings(api, settings, secret);
+    await waitFor(async () => cb2.callBridge().status().startsWith("connected"));
+    expect((await stack.preview()).changeSummary).toEqual({ same: 31 });
   });
 });

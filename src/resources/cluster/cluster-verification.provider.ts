@@ -54,11 +54,21 @@ async function verifyOrThrow(inputs: ClusterVerificationInputs): Promise<Cluster
   return { ...inputs, findings: [] };
 }
 
+/**
+ * A change, or findings recorded by a refresh, verify again. With neither, a no-op still verifies: one look, no
+ * waiting, over the sessions the cluster's check has just opened. What that look finds makes this an update, which
+ * waits for transient states and fails with the findings that stay.
+ */
 export async function diff(_id: string, olds: ClusterVerificationOutputs, news: ClusterVerificationInputs) {
   const { findings, ...oldInputs } = olds;
-  const result: pulumi.dynamic.DiffResult = {
-    changes: JSON.stringify(oldInputs) !== JSON.stringify(news) || (findings ?? []).length > 0,
-  };
+  if (JSON.stringify(oldInputs) !== JSON.stringify(news) || (findings ?? []).length > 0) return { changes: true };
+  let healthy: boolean;
+  try {
+    healthy = (await run(news, 0)).findings.length === 0;
+  } catch {
+    healthy = false;
+  }
+  const result: pulumi.dynamic.DiffResult = { changes: !healthy };
   return result;
 }
 
