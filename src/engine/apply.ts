@@ -226,10 +226,6 @@ async function runPlan(
   }
 }
 
-/**
- * The TechNote's prerequisites on the desired nodes, read only when the plan changes something (a no-op reads
- * nothing more). Findings are printed; what stops the first build fails before any change.
- */
 /** Another stack's marker on a desired node refuses the operation (unless it takes the nodes over). */
 export async function checkOwnership(op: ClusterOperation, sessions: NodeSessions, plan: ClusterPlan) {
   if (!op.ownership) return { owners: {}, refusal: undefined };
@@ -238,6 +234,10 @@ export async function checkOwnership(op: ClusterOperation, sessions: NodeSession
   return { owners, refusal: ownershipError(op.ownership, owners) };
 }
 
+/**
+ * The TechNote's prerequisites on the desired nodes, read only when the plan changes something (a no-op reads
+ * nothing more). Findings are printed; what stops the first build fails before any change.
+ */
 export async function checkPrerequisites(op: ClusterOperation, sessions: NodeSessions, plan: ClusterPlan) {
   if (plan.phases.length === 0) return [];
   const usernames = Object.fromEntries(

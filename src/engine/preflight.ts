@@ -54,13 +54,15 @@ export async function preflight(
   const perNode = await Promise.all(
     nodes.map(async (node) => {
       const session = sessions.get(node);
+      // The API answers while the MMP reads run.
+      const clock = readClock(clocks[node]);
       const read = {
         node,
         username: usernames[node],
         databaseCluster: await readOrUndefined(session, PREFLIGHT_COMMANDS.databaseCluster, parseDatabaseClusterStatus),
         callBridge: await readOrUndefined(session, PREFLIGHT_COMMANDS.callBridge, parseCallBridgeStatus),
         users: await readOrUndefined(session, PREFLIGHT_COMMANDS.users, parseUserList),
-        clock: await readClock(clocks[node]),
+        clock: await clock,
       };
       return preflightFindings(read, now, firstBuild);
     }),
