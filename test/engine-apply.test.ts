@@ -94,7 +94,7 @@ describe("the scripted session", () => {
   it("prints what the real parsers read back as the seed lab's facts", async () => {
     const lab = converged();
     for (const [i, name] of ["cb1", "cb2"].entries()) {
-      expect(await readFacts(await lab.connect(TARGETS[i]))).toEqual(convergedFacts(name));
+      expect(await readFacts(await lab.connect(TARGETS[i]))).toEqual({ facts: convergedFacts(name), recalled: [] });
     }
   });
 
@@ -574,7 +574,7 @@ describe("withPlannedCluster", () => {
     ],
   ])("plans with the remembered members %j", async (rememberedMembers, planned) => {
     const lab = stoppedCb3();
-    const out = await withPlannedCluster(operation(lab, { rememberedMembers }), async (_, plan, facts) => [
+    const out = await withPlannedCluster(operation(lab, { rememberedMembers }), async (_, { plan, facts }) => [
       describePlan(plan).cb3,
       Object.keys(facts),
     ]);
@@ -585,7 +585,7 @@ describe("withPlannedCluster", () => {
   it("gives the plan the reason a desired node is unreachable, and its facts to no one", async () => {
     const lab = fresh();
     lab.node("cb2").state.down = "EHOSTUNREACH";
-    const out = await withPlannedCluster(operation(lab), async (_, plan, facts) => [
+    const out = await withPlannedCluster(operation(lab), async (_, { plan, facts }) => [
       plan.unreachable,
       Object.keys(facts),
     ]);
@@ -859,7 +859,7 @@ describe("preview reads of prerequisites and owners", () => {
     const lab = fresh();
     lab.node("cb3").state.down = "connection refused";
     const op = operation(lab, { ownership: { stack: "organization/cms/prod", takeOver: false } });
-    const result = await withPlannedCluster(op, async (sessions, plan) => ({
+    const result = await withPlannedCluster(op, async (sessions, { plan }) => ({
       owners: (await checkOwnership(op, sessions, plan)).owners,
       findings: await checkPrerequisites(op, sessions, plan),
     }));
@@ -879,5 +879,116 @@ describe("preview reads of prerequisites and owners", () => {
       }),
     );
     expect(["cb1", "cb2"].map((n) => lab.node(n).files.has(OWNER_FILE))).toEqual([true, true]);
+  });
+});
+
+describe("applyCluster after its check, over shared connections", () => {
+  const stopped = (): NodeState => ({ ...member(CB3), enabled: false, state: "DISABLED" });
+  const sharedLab = () =>
+    new ScriptedLab({ cb1: member(CB1), cb2: member(CB2), cb3: stopped() }, { sharedConnections: true });
+  const reusing = (lab: ScriptedLab) => operation(lab, { reuseReadsWithinMs: 60_000 });
+  const START = ["xmpp enable", `xmpp cluster join ${CB1}  (unless it rejoins by itself)`];
+
+  /** What the provider's check reads: the facts and, as the plan changes something, the prerequisites. */
+  async function check(op: ClusterOperation) {
+    return withPlannedCluster(op, async (sessions, { plan }) => {
+      await checkPrerequisites(op, sessions, plan);
+      return describePlan(plan);
+    });
+  }
+
+  /** Each node's commands in the log from `from` on. */
+  const sent = (lab: ScriptedLab, from: number) => {
+    const out: Record<string, string[]> = { cb1: [], cb2: [], cb3: [] };
+    for (const line of lab.log.slice(from)) {
+      const [node, command] = line.split(": ");
+      out[node].push(command);
+    }
+    return out;
+  };
+
+  it("reads again only what its steps act on; the other facts and the prerequisites are the check's", async () => {
+    const lab = sharedLab();
+    const op = reusing(lab);
+    expect(await check(op)).toEqual({ cb3: START });
+    const before = lab.log.length;
+    const lines: string[] = [];
+    await applyCluster({ ...op, progress: (line) => lines.push(line) });
+    expect(sent(lab, before)).toEqual({
+      cb1: ["xmpp", "xmpp cluster status", ...READS],
+      cb2: [...READS],
+      cb3: ["xmpp", "xmpp cluster status", "xmpp enable", "xmpp cluster status", "xmpp cluster status", ...READS],
+    });
+    expect(untimed(lines)).toEqual([
+      "[cb1] read: 0 commands, 4 remembered (T)",
+      "[cb2] read: 0 commands, 4 remembered (T)",
+      "[cb3] read: 0 commands, 4 remembered (T)",
+      "[cb2] read: 0 commands, 4 remembered (T)",
+      "[cb1] read: 2 commands, 2 remembered (T)",
+      "[cb3] read: 2 commands, 2 remembered (T)",
+      "[cb3] 1/2 xmpp enable (T)",
+      `[cb3] 2/2 xmpp cluster join ${CB1} (already done, not run)`,
+      "[cb3] in the cluster after T",
+      "[cb1] read: 4 commands (T)",
+      "[cb2] read: 4 commands (T)",
+      "[cb3] read: 4 commands (T)",
+    ]);
+    expect(lab.node("cb3").state.enabled).toBe(true);
+  });
+
+  it("runs nothing when what its steps act on was put right by hand after the check", async () => {
+    const lab = sharedLab();
+    const op = reusing(lab);
+    expect(await check(op)).toEqual({ cb3: START });
+    Object.assign(lab.node("cb3").state, { enabled: true, state: "FOLLOWER" });
+    const before = lab.log.length;
+    const result = await applyCluster(op);
+    expect(result.plan.phases).toEqual([]);
+    expect(sent(lab, before)).toEqual({
+      cb1: ["xmpp", "xmpp cluster status"],
+      cb2: [],
+      cb3: ["xmpp", "xmpp cluster status"],
+    });
+  });
+
+  it("runs the plan made from what changed by hand after the check, reading what its new steps act on", async () => {
+    const lab = sharedLab();
+    const op = reusing(lab);
+    expect(await check(op)).toEqual({ cb3: START });
+    // cb3 was reset by hand meanwhile: its stale entry must go from a member, and it must be joined, not only started.
+    Object.assign(lab.node("cb3").state, { ...prepared(CB3), bridges: seedBridges() });
+    const before = lab.log.length;
+    const result = await applyCluster(op);
+    expect(describePlan(result.plan)).toEqual({
+      cb1: [`xmpp cluster remove ${peer(CB3)}  (drops the entry of cb3, while it is listed)`],
+      cb3: ["xmpp disable", "xmpp cluster enable", ...START],
+    });
+    expect(sent(lab, before).cb1.slice(0, 2)).toEqual(["xmpp", "xmpp cluster status"]);
+    expect(lab.node("cb3").state.state).toBe("FOLLOWER");
+    expect(lab.node("cb1").state.peers).toEqual([CB1, CB2].map(peer));
+  });
+
+  it("reads again, round after round, what the steps of each new plan act on", async () => {
+    const lab = sharedLab();
+    const op = reusing(lab);
+    expect(await check(op)).toEqual({ cb3: START });
+    // The founder cb3 was to join was stopped by hand meanwhile: the node still running becomes the one to join.
+    Object.assign(lab.node("cb1").state, { enabled: false, state: "DISABLED" });
+    const before = lab.log.length;
+    const result = await applyCluster(op);
+    expect(result.plan.founder).toBe("cb2");
+    expect(sent(lab, before).cb2.slice(0, 2)).toEqual(["xmpp", "xmpp cluster status"]);
+    expect(lab.log.slice(before, before + 6).sort()).toEqual(
+      ["cb1", "cb2", "cb3"].flatMap((n) => [`${n}: xmpp`, `${n}: xmpp cluster status`]),
+    );
+  });
+
+  it("reads everything again when it is not given the check's reads", async () => {
+    const lab = sharedLab();
+    const op = operation(lab);
+    await check(op);
+    const before = lab.log.length;
+    await applyCluster(op);
+    expect(sent(lab, before).cb2).toEqual([...PLANNED, ...READS]);
   });
 });

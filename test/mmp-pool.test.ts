@@ -66,3 +66,69 @@ describe("MmpSessionPool", () => {
     expect(pool.opened).toBe(2);
   });
 });
+
+describe("reads remembered on a shared connection", () => {
+  const sent = () => node().transcript.length;
+
+  it("gives another lease what a read-only command printed, without sending it again", async () => {
+    const pool = new MmpSessionPool(60_000);
+    const a = await pool.lease(lab.targets[0]);
+    const printed = await a.run("xmpp cluster status", { readOnly: true });
+    a.close();
+    const b = await pool.lease(lab.targets[0]);
+    const before = sent();
+    expect(b.recall("xmpp cluster status", 60_000)).toBe(printed);
+    expect(b.recall("xmpp", 60_000)).toBeUndefined();
+    expect(sent()).toBe(before);
+    expect(b.commands).toEqual([]);
+    b.close();
+  });
+
+  it("forgets everything once a command that is not read-only, an upload or a removal runs", async () => {
+    const pool = new MmpSessionPool(60_000);
+    const a = await pool.lease(lab.targets[0]);
+    const b = await pool.lease(lab.targets[0]);
+    await a.run("xmpp", { readOnly: true });
+    await a.run("version", { readOnly: true });
+    await b.run("xmpp callbridge list");
+    expect(a.recall("xmpp", 60_000)).toBeUndefined();
+    expect(a.recall("version", 60_000)).toBeUndefined();
+    expect(a.recall("xmpp callbridge list", 60_000)).toBeUndefined();
+    await a.run("xmpp", { readOnly: true });
+    await b.upload("remembered.txt", "x");
+    expect(a.recall("xmpp", 60_000)).toBeUndefined();
+    await a.run("xmpp", { readOnly: true });
+    await b.remove("remembered.txt");
+    expect(a.recall("xmpp", 60_000)).toBeUndefined();
+    a.close();
+    b.close();
+  });
+
+  it("forgets what is older than asked, and everything after a command failed", async () => {
+    const pool = new MmpSessionPool(60_000);
+    const a = await pool.lease(lab.targets[0]);
+    await a.run("xmpp", { readOnly: true });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(a.recall("xmpp", 10)).toBeUndefined();
+    expect(a.recall("xmpp", 60_000)).toMatch(/^Enabled\s*:/m);
+    await expect(a.run("xmpp no-such-command", { readOnly: true })).rejects.toThrow(/\[cb1\]/);
+    expect(a.recall("xmpp", 60_000)).toBeUndefined();
+    expect(a.recall("xmpp no-such-command", 60_000)).toBeUndefined();
+    a.close();
+  });
+
+  it("remembers nothing for a lease given back, or once the node closed the connection", async () => {
+    const pool = new MmpSessionPool(60_000);
+    const a = await pool.lease(lab.targets[0]);
+    const b = await pool.lease(lab.targets[0]);
+    await a.run("xmpp", { readOnly: true });
+    a.close();
+    expect(a.recall("xmpp", 60_000)).toBeUndefined();
+    expect(b.recall("xmpp", 60_000)).toMatch(/^Enabled\s*:/m);
+    await node().stop();
+    await node().start();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(b.recall("xmpp", 60_000)).toBeUndefined();
+    b.close();
+  });
+});

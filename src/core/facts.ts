@@ -30,14 +30,19 @@ export function combineFacts(parts: Omit<NodeFacts, "xmpp"> & { xmpp: XmppStatus
   };
 }
 
-export type GatheredFacts = { reachable: true; facts: NodeFacts } | { reachable: false; error: string };
-
 export const FACT_COMMANDS = {
   version: "version",
   xmpp: "xmpp",
   callBridges: "xmpp callbridge list",
   cluster: "xmpp cluster status",
 } as const;
+
+export type FactKey = keyof typeof FACT_COMMANDS;
+
+/** `recalled`: the facts taken from what this operation read earlier on the same connection, not read again. */
+export type GatheredFacts =
+  | { reachable: true; facts: NodeFacts; recalled: FactKey[] }
+  | { reachable: false; error: string };
 
 /** The live cluster status names a state and at least one peer. */
 export function isLiveMember(facts: NodeFacts): boolean {

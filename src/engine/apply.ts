@@ -1,6 +1,7 @@
 import { MmpError } from "../clients/mmp/errors";
 import type { MmpSession, MmpTarget } from "../clients/mmp/session";
-import type { NodeFacts } from "../core/facts";
+import { factsToReread } from "../core/fact-dependencies";
+import type { FactKey, NodeFacts } from "../core/facts";
 import { conflictDetail, ownershipConflicts } from "../core/ownership";
 import { parseCallBridgeList } from "../core/parsers/callbridge-list";
 import { parseClusterStatus } from "../core/parsers/cluster-status";
@@ -36,6 +37,12 @@ export interface ClusterOperation {
   clocks?: Record<string, NodeClock>;
   /** The stack that runs this operation: checked against, and written to, each node's owner marker. */
   ownership?: Ownership;
+  /**
+   * Facts and prerequisites this operation read at most this long ago on the same connection, with nothing changed
+   * on it since, are taken as they are instead of read again (the check's reads, in the update that follows it).
+   * Absent: everything is read.
+   */
+  reuseReadsWithinMs?: number;
 }
 
 export interface ClusterApplyResult {
@@ -45,10 +52,60 @@ export interface ClusterApplyResult {
   executed: Record<string, string[]>;
 }
 
+export interface Planned {
+  plan: ClusterPlan;
+  facts: Record<string, NodeFacts>;
+  /** Per node, the facts taken from what the operation read earlier rather than read now. */
+  recalled: Record<string, FactKey[]>;
+}
+
+async function gatherAndPlan(
+  op: ClusterOperation,
+  sessions: NodeSessions,
+  reread?: Record<string, FactKey[]>,
+): Promise<Planned> {
+  const desired = op.intent.nodes.map((n) => n.name);
+  const reuse = op.reuseReadsWithinMs === undefined ? undefined : { withinMs: op.reuseReadsWithinMs, reread };
+  const gathered = await sessions.facts([...desired, ...op.leavers.map((l) => l.name)], reuse);
+  const facts: Record<string, NodeFacts> = {};
+  const unreachable: Record<string, string> = {};
+  const recalled: Record<string, FactKey[]> = {};
+  for (const [node, g] of Object.entries(gathered)) if (g.reachable) recalled[node] = g.recalled;
+  for (const node of desired) {
+    const g = gathered[node];
+    if (g.reachable) facts[node] = g.facts;
+    else unreachable[node] = g.error;
+  }
+  const leavers = op.leavers.map((l) => {
+    const g = gathered[l.name];
+    return { name: l.name, xmppAddress: l.xmppAddress, facts: g.reachable ? g.facts : undefined };
+  });
+  const plan = planCluster(op.intent, facts, { leavers, rememberedMembers: op.rememberedMembers, unreachable });
+  return { plan, facts, recalled };
+}
+
+/**
+ * A plan made from what the check read a moment ago acts only on what is read again now, before the first change:
+ * what its steps depend on is read again and the plan made anew, until a plan's steps depend on nothing remembered.
+ */
+async function rereadWhatStepsActOn(op: ClusterOperation, sessions: NodeSessions, planned: Planned): Promise<Planned> {
+  // Read again in an earlier round: remembered from that round now, so as good as read.
+  const readNow = new Set<string>();
+  for (;;) {
+    const remembered = Object.fromEntries(
+      Object.entries(planned.recalled).map(([node, keys]) => [node, keys.filter((k) => !readNow.has(`${node} ${k}`))]),
+    );
+    const stale = factsToReread(planned.plan, remembered);
+    if (Object.keys(stale).length === 0) return planned;
+    for (const [node, keys] of Object.entries(stale)) for (const key of keys) readNow.add(`${node} ${key}`);
+    planned = await gatherAndPlan(op, sessions, stale);
+  }
+}
+
 /** Opens sessions, gathers facts and plans. Shared by preview (check), refresh (read) and apply. */
 export async function withPlannedCluster<T>(
   op: ClusterOperation,
-  fn: (sessions: NodeSessions, plan: ClusterPlan, facts: Record<string, NodeFacts>) => Promise<T>,
+  fn: (sessions: NodeSessions, planned: Planned) => Promise<T>,
 ): Promise<T> {
   const sessions = await NodeSessions.open(
     [...op.targets, ...op.leavers.map((l) => l.target)],
@@ -56,21 +113,7 @@ export async function withPlannedCluster<T>(
     op.connect,
   );
   try {
-    const desired = op.intent.nodes.map((n) => n.name);
-    const gathered = await sessions.facts([...desired, ...op.leavers.map((l) => l.name)]);
-    const facts: Record<string, NodeFacts> = {};
-    const unreachable: Record<string, string> = {};
-    for (const node of desired) {
-      const g = gathered[node];
-      if (g.reachable) facts[node] = g.facts;
-      else unreachable[node] = g.error;
-    }
-    const leavers = op.leavers.map((l) => {
-      const g = gathered[l.name];
-      return { name: l.name, xmppAddress: l.xmppAddress, facts: g.reachable ? g.facts : undefined };
-    });
-    const plan = planCluster(op.intent, facts, { leavers, rememberedMembers: op.rememberedMembers, unreachable });
-    return await fn(sessions, plan, facts);
+    return await fn(sessions, await gatherAndPlan(op, sessions));
   } finally {
     sessions.close();
   }
@@ -90,7 +133,7 @@ export function assertReachable(plan: ClusterPlan): void {
 }
 
 async function countEntries(session: MmpSession, peer: string): Promise<number> {
-  const status = parseClusterStatus(await session.run("xmpp cluster status"));
+  const status = parseClusterStatus(await session.run("xmpp cluster status", { readOnly: true }));
   return status.peers.filter((p) => `${p.address}:${p.port}` === peer).length;
 }
 
@@ -119,7 +162,7 @@ async function runStep(session: MmpSession, step: Step, secrets: Record<string, 
       return true;
     case "join": {
       // A member whose membership survived rejoins by itself when XMPP starts; joining it again would fail.
-      const status = parseClusterStatus(await session.run("xmpp cluster status"));
+      const status = parseClusterStatus(await session.run("xmpp cluster status", { readOnly: true }));
       if (status.peers.some((p) => p.address === step.founder)) return false;
       await session.run(command);
       return true;
@@ -150,7 +193,9 @@ async function runStep(session: MmpSession, step: Step, secrets: Record<string, 
 }
 
 async function readSecrets(session: MmpSession): Promise<Record<string, string>> {
-  const entries = parseCallBridgeList(await session.run("xmpp callbridge list", { sensitiveOutput: true }));
+  const entries = parseCallBridgeList(
+    await session.run("xmpp callbridge list", { sensitiveOutput: true, readOnly: true }),
+  );
   return Object.fromEntries(entries.filter((e) => e.secret).map((e) => [e.name, e.secret as string]));
 }
 
@@ -163,7 +208,7 @@ export async function waitUntilClustered(session: MmpSession, timeoutMs: number)
   const deadline = Date.now() + timeoutMs;
   let last = "";
   for (;;) {
-    last = await session.run("xmpp cluster status");
+    last = await session.run("xmpp cluster status", { readOnly: true });
     const status = parseClusterStatus(last);
     if ((status.state === "LEADER" || status.state === "FOLLOWER") && status.leader) return;
     if (Date.now() > deadline) {
@@ -245,12 +290,13 @@ export async function checkPrerequisites(op: ClusterOperation, sessions: NodeSes
       .filter((t) => op.intent.nodes.some((n) => n.name === t.node) && !(t.node in plan.unreachable))
       .map((t) => [t.node, t.username]),
   );
-  return preflight(sessions, usernames, plan.initialize, op.progress ?? (() => {}), op.clocks);
+  return preflight(sessions, usernames, plan.initialize, op.progress ?? (() => {}), op.clocks, op.reuseReadsWithinMs);
 }
 
 /** Converges the cluster. Fails before any change when a desired node cannot be read or lacks a prerequisite. */
 export async function applyCluster(op: ClusterOperation): Promise<ClusterApplyResult> {
-  return withPlannedCluster(op, async (sessions, plan, facts) => {
+  return withPlannedCluster(op, async (sessions, remembered) => {
+    const { plan, facts } = await rereadWhatStepsActOn(op, sessions, remembered);
     assertReachable(plan);
     const { owners, refusal: foreign } = await checkOwnership(op, sessions, plan);
     if (foreign) throw foreign;

@@ -167,7 +167,7 @@ function withoutEchoesOfUnreachable(
 
 async function clusterStatus(sessions: NodeSessions, node: string): Promise<ClusterStatus | undefined> {
   try {
-    return parseClusterStatus(await sessions.get(node).run("xmpp cluster status"));
+    return parseClusterStatus(await sessions.get(node).run("xmpp cluster status", { readOnly: true }));
   } catch {
     return undefined;
   }

@@ -28,10 +28,20 @@ async function readClock(clock: NodeClock | undefined): Promise<PreflightFacts["
   }
 }
 
-/** A command this node refuses (e.g. unknown on its release) is read as "printed nothing this tool can read". */
-async function readOrUndefined<T>(session: MmpSession, command: string, parse: (output: string) => T) {
+/**
+ * A command this node refuses (e.g. unknown on its release) is read as "printed nothing this tool can read". With
+ * `reuseWithinMs`, what the connection remembers of it (the check's read, in the update) is taken as it is.
+ */
+async function readOrUndefined<T>(
+  session: MmpSession,
+  command: string,
+  parse: (output: string) => T,
+  reuseWithinMs: number | undefined,
+) {
+  const remembered = reuseWithinMs === undefined ? undefined : session.recall(command, reuseWithinMs);
+  if (remembered !== undefined) return parse(remembered);
   try {
-    return parse(await session.run(command));
+    return parse(await session.run(command, { readOnly: true }));
   } catch (err) {
     if (err instanceof MmpError && !(err instanceof NodeDownError)) return undefined;
     throw err;
@@ -48,6 +58,7 @@ export async function preflight(
   firstBuild: boolean,
   progress: (line: string) => void,
   clocks: Record<string, NodeClock> = {},
+  reuseWithinMs?: number,
   now = new Date(),
 ): Promise<PreflightFinding[]> {
   const nodes = Object.keys(usernames);
@@ -56,15 +67,17 @@ export async function preflight(
       const session = sessions.get(node);
       // The API answers while the MMP reads run.
       const clock = readClock(clocks[node]);
-      const read = {
+      const read = <T>(command: string, parse: (output: string) => T) =>
+        readOrUndefined(session, command, parse, reuseWithinMs);
+      const facts = {
         node,
         username: usernames[node],
-        databaseCluster: await readOrUndefined(session, PREFLIGHT_COMMANDS.databaseCluster, parseDatabaseClusterStatus),
-        callBridge: await readOrUndefined(session, PREFLIGHT_COMMANDS.callBridge, parseCallBridgeStatus),
-        users: await readOrUndefined(session, PREFLIGHT_COMMANDS.users, parseUserList),
+        databaseCluster: await read(PREFLIGHT_COMMANDS.databaseCluster, parseDatabaseClusterStatus),
+        callBridge: await read(PREFLIGHT_COMMANDS.callBridge, parseCallBridgeStatus),
+        users: await read(PREFLIGHT_COMMANDS.users, parseUserList),
         clock: await clock,
       };
-      return preflightFindings(read, now, firstBuild);
+      return preflightFindings(facts, now, firstBuild);
     }),
   );
   const findings = perNode.flat();

@@ -44,7 +44,11 @@ export class StepProgress {
   }
 }
 
-/** `[cb1] read: 5 commands (0.3 s)`: the facts gathered from one node. */
-export function readLine(node: string, commands: number, ms: number): string {
-  return `[${node}] read: ${commands} command${commands === 1 ? "" : "s"} (${seconds(ms)})`;
+/**
+ * `[cb1] read: 5 commands (0.3 s)`: the facts gathered from one node; `read: 2 commands, 2 remembered (0.1 s)` when
+ * some were taken from this operation's earlier read.
+ */
+export function readLine(node: string, commands: number, ms: number, remembered = 0): string {
+  const reused = remembered > 0 ? `, ${remembered} remembered` : "";
+  return `[${node}] read: ${commands} command${commands === 1 ? "" : "s"}${reused} (${seconds(ms)})`;
 }

@@ -1,8 +1,8 @@
 import { NodeDownError } from "../clients/mmp/errors";
 import { type MmpSession, type MmpTarget, openMmpSession } from "../clients/mmp/session";
-import type { GatheredFacts } from "../core/facts";
+import type { FactKey, GatheredFacts } from "../core/facts";
 import { type Progress, readLine } from "./progress";
-import { readFacts } from "./read-facts";
+import { type FactReuse, readFacts } from "./read-facts";
 
 const downReason = (err: NodeDownError) => `${err.step}: ${err.detail}`;
 
@@ -54,7 +54,14 @@ export class NodeSessions {
     return session;
   }
 
-  async facts(nodes: string[]): Promise<Record<string, GatheredFacts>> {
+  /**
+   * Each node's facts. With `reuse`, what the connection remembers from earlier in the operation is taken as it is,
+   * except each node's `reread` facts.
+   */
+  async facts(
+    nodes: string[],
+    reuse?: { withinMs: number; reread?: Record<string, FactKey[]> },
+  ): Promise<Record<string, GatheredFacts>> {
     const out: Record<string, GatheredFacts> = {};
     await Promise.all(
       nodes.map(async (node) => {
@@ -65,8 +72,10 @@ export class NodeSessions {
         }
         const started = Date.now();
         const before = session.commands.length;
+        const nodeReuse: FactReuse | undefined = reuse && { withinMs: reuse.withinMs, reread: reuse.reread?.[node] };
+        let read: Awaited<ReturnType<typeof readFacts>>;
         try {
-          out[node] = { reachable: true, facts: await readFacts(session) };
+          read = await readFacts(session, nodeReuse);
         } catch (err) {
           // A shared connection that went idle may find its node gone only now: as down as a refused connect.
           if (!(err instanceof NodeDownError)) throw err;
@@ -74,7 +83,8 @@ export class NodeSessions {
           out[node] = { reachable: false, error: downReason(err) };
           return;
         }
-        this.progress(readLine(node, session.commands.length - before, Date.now() - started));
+        out[node] = { reachable: true, ...read };
+        this.progress(readLine(node, session.commands.length - before, Date.now() - started, read.recalled.length));
       }),
     );
     return out;

@@ -25,6 +25,8 @@ export interface VerifyRequest {
   /** Called with the findings of every look (1, 2, ...), before deciding whether to wait. */
   onLook?: (findings: Finding[], look: number) => void;
   connect?: Connect;
+  /** The first look may take facts this operation read at most this long ago on the same connections (NodeSessions.facts). */
+  reuseFactsWithinMs?: number;
   /** Stops the wait early: the outcome is then the last look's, as after a timeout. */
   signal?: AbortSignal;
 }
@@ -44,8 +46,12 @@ export interface Look {
 }
 
 /** One look over open sessions: the reachable nodes' facts and every finding about them and the Call Bridges. */
-export async function lookOnce(sessions: NodeSessions, req: VerifyRequest): Promise<Look> {
-  const gathered = await sessions.facts(req.expected.nodes.map((n) => n.name));
+export async function lookOnce(sessions: NodeSessions, req: VerifyRequest, first = false): Promise<Look> {
+  const reuse = first && req.reuseFactsWithinMs !== undefined ? { withinMs: req.reuseFactsWithinMs } : undefined;
+  const gathered = await sessions.facts(
+    req.expected.nodes.map((n) => n.name),
+    reuse,
+  );
   const facts: Record<string, NodeFacts> = {};
   const findings: Finding[] = [];
   for (const [node, g] of Object.entries(gathered)) {
@@ -81,7 +87,7 @@ export async function verifyClusterOutcome(req: VerifyRequest): Promise<VerifyOu
     const deadline = started + req.timeoutMs;
     let previous = new Set<string>();
     for (let look = 1; ; look++) {
-      const { findings } = await lookOnce(sessions, req);
+      const { findings } = await lookOnce(sessions, req, look === 1);
       req.onLook?.(findings, look);
       const done = (failedFast: boolean): VerifyOutcome => ({
         findings,

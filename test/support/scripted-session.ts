@@ -180,7 +180,31 @@ export class ScriptedNode implements MmpSession {
     this.alive = true;
   }
 
+  /**
+   * Off unless the lab shares connections: then, as the provider process's pool, what a read-only command printed
+   * is remembered across sessions (at any age) until another command, an upload, a removal or a failure. A test's own
+   * change to `state` is not seen by it, as a change made by hand on a real node is not.
+   */
+  remembers = false;
+  private readonly remembered = new Map<string, string>();
+
+  recall(command: string): string | undefined {
+    return this.remembers ? this.remembered.get(command) : undefined;
+  }
+
   async run(command: string, options: RunOptions = {}): Promise<string> {
+    if (!options.readOnly) this.remembered.clear();
+    try {
+      const output = await this.answer(command, options);
+      if (options.readOnly) this.remembered.set(command, output);
+      return output;
+    } catch (err) {
+      this.remembered.clear();
+      throw err;
+    }
+  }
+
+  private async answer(command: string, options: RunOptions): Promise<string> {
     const answers = options.secretAnswers ?? [];
     this.secrets.push(...answers);
     const shown = redact(command, this.secrets);
@@ -217,6 +241,7 @@ export class ScriptedNode implements MmpSession {
   readonly files = new Map<string, string>();
 
   async upload(name: string, content: Buffer | string): Promise<void> {
+    this.remembered.clear();
     this.files.set(name, content.toString());
   }
 
@@ -227,6 +252,7 @@ export class ScriptedNode implements MmpSession {
   }
 
   async remove(name: string): Promise<void> {
+    this.remembered.clear();
     this.files.delete(name);
   }
 
@@ -244,8 +270,10 @@ export class ScriptedLab {
   readonly log: string[] = [];
   private readonly nodes: Map<string, ScriptedNode>;
 
-  constructor(states: Record<string, NodeState>) {
+  /** `sharedConnections`: the nodes remember reads across sessions, as connections of the provider's pool do. */
+  constructor(states: Record<string, NodeState>, options: { sharedConnections?: boolean } = {}) {
     this.nodes = new Map(Object.entries(states).map(([name, s]) => [name, new ScriptedNode(name, s, this.log)]));
+    for (const node of this.nodes.values()) node.remembers = options.sharedConnections === true;
   }
 
   node(name: string): ScriptedNode {

@@ -163,6 +163,10 @@ class Lease implements MmpSession {
     return this.once((s) => s.run(command, options));
   }
 
+  recall(command: string, maxAgeMs: number): string | undefined {
+    return this.inner.recall(command, maxAgeMs);
+  }
+
   upload(name: string, content: Buffer | string): Promise<void> {
     return this.once((s) => s.upload(name, content));
   }
@@ -220,6 +224,11 @@ class Connected implements MmpSession {
 
   run(command: string, options?: RunOptions): Promise<string> {
     return this.use((s) => s.run(command, options));
+  }
+
+  /** What any lease of this connection last read (the connection remembers it, across leases). */
+  recall(command: string, maxAgeMs: number): string | undefined {
+    return this.alive ? this.session.recall(command, maxAgeMs) : undefined;
   }
 
   upload(name: string, content: Buffer | string): Promise<void> {

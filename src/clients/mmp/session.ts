@@ -25,6 +25,11 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Accept a FAILURE line when the output also matches this (a step that partly succeeded in a known way). */
   acceptFailureWhen?: RegExp;
+  /**
+   * The command only reads: its output is remembered on the connection (see `recall`). Any other command, upload or
+   * removal forgets everything remembered, since it may have changed what the reads showed.
+   */
+  readOnly?: boolean;
 }
 
 export interface MmpSession {
@@ -32,6 +37,11 @@ export interface MmpSession {
   readonly hostKeyFingerprint: string;
   /** Runs one MMP command and returns its cleaned output; throws MmpError on FAILURE, unknown command or timeout. */
   run(command: string, options?: RunOptions): Promise<string>;
+  /**
+   * What a read-only `command` printed on this connection at most `maxAgeMs` ago, when nothing that could change it
+   * has run on the connection since (by any lease of it); otherwise undefined. Runs nothing.
+   */
+  recall(command: string, maxAgeMs: number): string | undefined;
   upload(name: string, content: Buffer | string): Promise<void>;
   download(name: string): Promise<Buffer>;
   remove(name: string): Promise<void>;
@@ -72,6 +82,7 @@ class ShellSession implements MmpSession {
   private readonly secrets: string[];
   readonly commands: string[] = [];
   alive = true;
+  private readonly remembered = new Map<string, { output: string; at: number }>();
 
   private constructor(
     private readonly target: MmpTarget,
@@ -160,7 +171,23 @@ class ShellSession implements MmpSession {
     return new ShellSession(target, client, channel, buffer, prompt, seenFingerprint);
   }
 
+  recall(command: string, maxAgeMs: number): string | undefined {
+    const last = this.remembered.get(command);
+    if (!this.alive || !last || Date.now() - last.at > maxAgeMs) return undefined;
+    return last.output;
+  }
+
   async run(command: string, options: RunOptions = {}): Promise<string> {
+    if (!options.readOnly) this.remembered.clear();
+    const output = await this.exchange(command, options).catch((err: unknown) => {
+      this.remembered.clear();
+      throw err;
+    });
+    if (options.readOnly) this.remembered.set(command, { output, at: Date.now() });
+    return output;
+  }
+
+  private async exchange(command: string, options: RunOptions): Promise<string> {
     const answers = [...(options.secretAnswers ?? [])];
     this.secrets.push(...answers);
     const shown = redact(command, this.secrets);
@@ -233,6 +260,7 @@ class ShellSession implements MmpSession {
 
   async upload(name: string, content: Buffer | string): Promise<void> {
     const data = typeof content === "string" ? Buffer.from(content, "utf8") : content;
+    this.remembered.clear();
     this.commands.push(`sftp put ${name}`);
     await this.sftpStep<void>(`SFTP upload ${name}`, (sftp, done) => {
       const stream = sftp.createWriteStream(`/${name}`);
@@ -253,6 +281,7 @@ class ShellSession implements MmpSession {
   }
 
   async remove(name: string): Promise<void> {
+    this.remembered.clear();
     this.commands.push(`sftp rm ${name}`);
     await this.sftpStep<void>(`SFTP remove ${name}`, (sftp, done) => sftp.unlink(`/${name}`, (err) => done(err)));
   }

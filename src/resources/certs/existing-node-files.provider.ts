@@ -54,11 +54,12 @@ async function readNotAfter(session: MmpSession, inputs: ExistingNodeFilesInputs
 async function verify(inputs: ExistingNodeFilesInputs): Promise<ExistingNodeFilesOutputs> {
   const node = inputs.mmp.node;
   return withSharedSession(mmpTarget(inputs.mmp), async (session) => {
-    const listed = parsePkiList(await session.run("pki list"));
+    const listed = parsePkiList(await session.run("pki list", { readOnly: true }));
     const missing = missingFilesProblem(node, missingFiles(inputs, listed));
     if (missing) throw fail(node, missing);
     const output = await session.run(`pki match ${inputs.keyFile} ${inputs.certFile}`, {
       acceptFailureWhen: ANY_OUTPUT,
+      readOnly: true,
     });
     const match = parsePkiMatch(output);
     const mismatch = pkiMatchProblem(inputs, match);

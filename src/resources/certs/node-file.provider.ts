@@ -27,7 +27,7 @@ export function sha256(text: string): string {
 async function upload(inputs: NodeFileInputs): Promise<NodeFileOutputs> {
   await withSharedSession(mmpTarget(inputs.mmp), async (session) => {
     await session.upload(inputs.name, inputs.content);
-    const listed = parsePkiList(await session.run("pki list"));
+    const listed = parsePkiList(await session.run("pki list", { readOnly: true }));
     if (!listed.includes(inputs.name)) {
       throw new MmpError(
         session.node,

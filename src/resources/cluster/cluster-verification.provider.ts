@@ -4,7 +4,7 @@ import { type VerifyOutcome, type VerifyRequest, verifyClusterOutcome } from "..
 import { type BridgeApiInput, cmsApiTarget } from "../dynamic/api-target";
 import { type MmpTargetInput, mmpTarget } from "../dynamic/mmp-target";
 import type { DynamicProvider } from "../dynamic/provider-shell";
-import { connectShared } from "../dynamic/shared-sessions";
+import { connectShared, REUSE_READS_WITHIN_MS } from "../dynamic/shared-sessions";
 
 export interface ClusterVerificationInputs {
   nodes: { name: string; xmppAddress: string; mmp: MmpTargetInput }[];
@@ -28,6 +28,7 @@ async function run(inputs: ClusterVerificationInputs, timeoutMs: number): Promis
     timeoutMs,
     dns: inputs.dns,
     connect: connectShared,
+    reuseFactsWithinMs: REUSE_READS_WITHIN_MS,
   });
 }
 

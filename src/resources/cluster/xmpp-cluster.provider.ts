@@ -17,7 +17,7 @@ import { type BridgeApiInput, cmsApiTarget } from "../dynamic/api-target";
 import { type MmpTargetInput, mmpTarget } from "../dynamic/mmp-target";
 import { printProgress } from "../dynamic/print-progress";
 import type { DynamicProvider } from "../dynamic/provider-shell";
-import { connectShared } from "../dynamic/shared-sessions";
+import { connectShared, REUSE_READS_WITHIN_MS } from "../dynamic/shared-sessions";
 
 export interface ClusterNodeInput {
   name: string;
@@ -121,6 +121,7 @@ function operation(news: XmppClusterInputs, olds?: Partial<XmppClusterOutputs>):
     ),
     progress: printProgress,
     connect: connectShared,
+    reuseReadsWithinMs: REUSE_READS_WITHIN_MS,
     ...(news.owner ? { ownership: { stack: news.owner, takeOver: news.takeOwnership === true } } : {}),
   };
 }
@@ -192,7 +193,7 @@ async function previewPlan(input: XmppClusterInputs, olds?: Partial<XmppClusterO
     };
   }
   const op = operation(news, olds);
-  return withPlannedCluster(op, async (sessions, plan) => {
+  return withPlannedCluster(op, async (sessions, { plan }) => {
     const { refusal: foreign } = await checkOwnership(op, sessions, plan);
     if (foreign) return { plan: describePlan(plan), refusals: [foreign.message] };
     const refusal = preflightError(await checkPrerequisites(op, sessions, plan));
@@ -328,7 +329,7 @@ export async function read(
   id: string,
   props: XmppClusterOutputs,
 ): Promise<pulumi.dynamic.ReadResult<XmppClusterOutputs>> {
-  return withPlannedCluster(operation(props, props), async (_sessions, plan, facts) => {
+  return withPlannedCluster(operation(props, props), async (_sessions, { plan, facts }) => {
     const nodeStates = { ...props.nodeStates };
     for (const [node, f] of Object.entries(facts)) nodeStates[node] = publicFacts(f);
     const leader = Object.values(facts).find((f) => f.cluster.leader)?.cluster.leader ?? "";

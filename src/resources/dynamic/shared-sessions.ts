@@ -7,6 +7,13 @@ import type { MmpSession, MmpTarget } from "../../clients/mmp/session";
  */
 const pool = new MmpSessionPool(120_000);
 
+/**
+ * How old a read on a shared connection may be for another resource of the same operation to take it as it is
+ * (the cluster's update and the verification's first look take what the cluster's check read), provided nothing ran
+ * on the connection since that could have changed it. What a step depends on is read again before it runs.
+ */
+export const REUSE_READS_WITHIN_MS = 60_000;
+
 export function connectShared(target: MmpTarget): Promise<MmpSession> {
   return pool.lease(target);
 }
