@@ -63,10 +63,12 @@ export async function counted<T>(sim: SimCluster, fn: () => Promise<T>) {
   for (const n of sim.nodes) n.clearTranscript();
   const before = sim.nodes.map((n) => n.sshConnections);
   const value = await fn();
+  const sent = sim.nodes.map((n) => n.transcript.map((e) => e.command).filter((c) => !c.startsWith("API ")));
   return {
     value,
     connections: sim.nodes.map((n, i) => n.sshConnections - before[i]),
-    commands: sim.nodes.map((n) => n.transcript.filter((e) => !e.command.startsWith("API ")).length),
+    commands: sent.map((c) => c.length),
+    sent,
   };
 }
 

@@ -26,7 +26,8 @@ export interface Report {
     up: Counts;
     preview: Counts;
     profile: { ours: Milestones & { wallMs: number }; empty: Milestones & { wallMs: number } };
-    drift: { found: boolean; repairMs: number; repaired: boolean };
+    /** `repairSent`: the MMP commands each node received during the repairing `up`. */
+    drift: { found: boolean; repairMs: number; repairSent: string[][]; repaired: boolean };
   };
   cells: { n: number; m: number; parallel: ColdRun; serial?: ColdRun; bound: CriticalPath }[];
 }
@@ -132,8 +133,12 @@ export function writeResults(r: Report): string {
     `| \`preview\` | ${s(m.preview)} | ${s(m.emptyPreview)} | ${x(m.preview / m.emptyPreview)} | ≤ 1.3×: ${verdict(m.preview / m.emptyPreview <= 1.3)} |`,
     "",
     `SSH connections per node: \`up\` ${list(r.noOp.up.connections)}, \`preview\` ${list(r.noOp.preview.connections)} (target ≤ 1: ${verdict([...r.noOp.up.connections, ...r.noOp.preview.connections].every((c) => c <= 1))}).`,
-    `MMP commands per node: \`up\` ${list(r.noOp.up.commands)}, \`preview\` ${list(r.noOp.preview.commands)} (4 fact commands read once, then the verification's one look; the owner marker is one SFTP listing).`,
+    `MMP commands per node: \`up\` ${list(r.noOp.up.commands)}, \`preview\` ${list(r.noOp.preview.commands)} (the 4 fact commands, read once: the verification's one look takes them as the cluster's check read them; the owner marker is one SFTP listing).`,
     `Nothing traded: after \`xmpp disable\` by hand on cb2 the next preview ${r.noOp.drift.found ? "showed the update" : "**did not show it**"}; the \`up\` that repaired it took ${s(r.noOp.drift.repairMs)} s and the preview after it was ${r.noOp.drift.repaired ? "clean" : "**not clean**"}. The no-op verifies too: one look at every node and Call Bridge, no waiting.`,
+    "",
+    "What the repairing `up` sent to each node. Its check read the 4 facts; the update planned from them and read again only what its steps act on, on the node they change (`xmpp`, `xmpp cluster status`); then the steps, the settle, and the 4 facts of the result, which the verification's first look takes as read:",
+    "",
+    ...r.noOp.drift.repairSent.map((commands, i) => `- cb${i + 1}: ${commands.map((c) => `\`${c}\``).join(", ")}`),
     "",
     "The empty program is `bench/empty-program`: `import * as pulumi` and one output, run by the same engine with the same",
     "environment (ts-node transpile-only, as the tests run). Every round: empty `up`, this `up`, empty `preview`, this `preview`.",

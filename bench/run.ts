@@ -73,7 +73,7 @@ async function noOp(): Promise<Report["noOp"]> {
       (s) => s.run("xmpp disable"),
     );
     const drift = await stack.preview();
-    const repair = await timed(() => stack.up());
+    const repair = await counted(sim, () => timed(() => stack.up()));
     const after = await stack.preview();
     return {
       medians: {
@@ -91,7 +91,8 @@ async function noOp(): Promise<Report["noOp"]> {
       },
       drift: {
         found: (drift.changeSummary.update ?? 0) > 0,
-        repairMs: repair.ms,
+        repairMs: repair.value.ms,
+        repairSent: repair.sent,
         repaired: (after.changeSummary.update ?? 0) === 0 && (after.changeSummary.create ?? 0) === 0,
       },
     };

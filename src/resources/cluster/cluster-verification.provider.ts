@@ -20,7 +20,11 @@ export interface ClusterVerificationOutputs extends ClusterVerificationInputs {
   findings: string[];
 }
 
-async function run(inputs: ClusterVerificationInputs, timeoutMs: number): Promise<VerifyOutcome> {
+/**
+ * `reuseReads`: the first look may take the facts the cluster's check or apply has just read in this operation
+ * (diff, create and update run after it); a refresh's read looks afresh.
+ */
+async function run(inputs: ClusterVerificationInputs, timeoutMs: number, reuseReads = true): Promise<VerifyOutcome> {
   return verifyClusterOutcome({
     expected: { nodes: inputs.nodes, callBridges: inputs.callBridges },
     targets: inputs.nodes.map((n) => mmpTarget(n.mmp)),
@@ -28,7 +32,7 @@ async function run(inputs: ClusterVerificationInputs, timeoutMs: number): Promis
     timeoutMs,
     dns: inputs.dns,
     connect: connectShared,
-    reuseFactsWithinMs: REUSE_READS_WITHIN_MS,
+    reuseFactsWithinMs: reuseReads ? REUSE_READS_WITHIN_MS : undefined,
   });
 }
 
@@ -84,7 +88,7 @@ export async function update(_id: string, _olds: ClusterVerificationOutputs, new
 
 /** Refresh: one look, no waiting; problems are recorded so the next `up` verifies (and reports) again. */
 export async function read(id: string, props: ClusterVerificationOutputs): Promise<pulumi.dynamic.ReadResult> {
-  const { findings } = await run(props, 0);
+  const { findings } = await run(props, 0, false);
   return { id, props: { ...props, findings: findings.map((f) => `[${f.scenario}] ${f.subject} ${f.problem}`) } };
 }
 

@@ -121,9 +121,16 @@ function operation(news: XmppClusterInputs, olds?: Partial<XmppClusterOutputs>):
     ),
     progress: printProgress,
     connect: connectShared,
-    reuseReadsWithinMs: REUSE_READS_WITHIN_MS,
     ...(news.owner ? { ownership: { stack: news.owner, takeOver: news.takeOwnership === true } } : {}),
   };
+}
+
+/**
+ * A create or update comes right after its check, in the same provider process: it plans from what the check read.
+ * A check and a refresh's read start an operation, so they read everything.
+ */
+function afterCheck(op: ClusterOperation): ClusterOperation {
+  return { ...op, reuseReadsWithinMs: REUSE_READS_WITHIN_MS };
 }
 
 function hasUnknown(value: unknown): boolean {
@@ -280,7 +287,7 @@ export async function create(inputs: XmppClusterInputs): Promise<pulumi.dynamic.
   const id = `xmpp-cluster-${inputs.domain}`;
   return applyRecordingPartial(
     id,
-    operation(inputs),
+    afterCheck(operation(inputs)),
     () => ({ ...inputs, plan: inputs.plan ?? {} }),
     (result) => ({ id, outs: outputsOf(inputs, result) }),
   );
@@ -293,7 +300,7 @@ export async function update(
 ): Promise<pulumi.dynamic.UpdateResult<XmppClusterOutputs>> {
   return applyRecordingPartial(
     id,
-    operation(news, olds),
+    afterCheck(operation(news, olds)),
     // What the nodes showed before (states, members, secrets) stays until a read or a finished update replaces it,
     // and a node that was to leave stays recorded, so the next `up` still takes it out.
     () => {
