@@ -1,7 +1,7 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import type { ExistingNodeFileNames } from "../../core/certs/schema";
 import type { MmpTargetInput } from "../dynamic/mmp-target";
-import { dynamicProvider } from "../dynamic/provider-shell";
+import { DynamicResource, dynamicProvider } from "../dynamic/provider-shell";
 import { type ExistingNodeFilesInputs, provider } from "./existing-node-files.provider";
 
 /** No `delete`: the files are the admin's, and destroy leaves them where they are. */
@@ -20,7 +20,7 @@ export function toInputs(mmp: pulumi.Input<MmpTargetInput>, names: ExistingNodeF
  * cluster uses them: `pki list` must list each, `pki match` must not report the key and certificate as a mismatch.
  * Read-only on the node; refresh checks again.
  */
-export class ExistingNodeFiles extends pulumi.dynamic.Resource {
+export class ExistingNodeFiles extends DynamicResource {
   declare readonly keyMatch: pulumi.Output<"match" | "unchecked">;
   declare readonly notAfter: pulumi.Output<string>;
 

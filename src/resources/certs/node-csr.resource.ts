@@ -1,7 +1,7 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import type { CertificateSubject } from "../../core/certs/csr-command";
 import { requiredNames } from "../../core/certs/names";
-import { dynamicProvider } from "../dynamic/provider-shell";
+import { DynamicResource, dynamicProvider } from "../dynamic/provider-shell";
 import type { CertificateNode } from "./certificate-material";
 import { type NodeCsrInputs, provider } from "./node-csr.provider";
 
@@ -32,7 +32,7 @@ export function toInputs(
  * `pki csr` on a node: the key is generated there and stays there. Outputs the CSR for signing; `keyPem` (a secret)
  * only with `exportKey`, for a certificate shared by all nodes.
  */
-export class NodeCsr extends pulumi.dynamic.Resource {
+export class NodeCsr extends DynamicResource {
   declare readonly keyFile: pulumi.Output<string>;
   declare readonly csrFile: pulumi.Output<string>;
   declare readonly certRequestPem: pulumi.Output<string>;

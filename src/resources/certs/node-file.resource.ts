@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { MmpTargetInput } from "../dynamic/mmp-target";
-import { dynamicProvider } from "../dynamic/provider-shell";
+import { DynamicResource, dynamicProvider } from "../dynamic/provider-shell";
 import type { CertificateUpload } from "./certificate-material";
 import { type NodeFileInputs, provider } from "./node-file.provider";
 
@@ -16,7 +16,7 @@ export function toInputs(mmp: pulumi.Input<MmpTargetInput>, upload: CertificateU
  * One file in a node's flat MMP namespace, pushed over SFTP and confirmed with `pki list`. A new name replaces
  * the resource create-before-delete, so the old file is removed only after the cluster has switched to the new one.
  */
-export class NodeFile extends pulumi.dynamic.Resource {
+export class NodeFile extends DynamicResource {
   declare readonly name: pulumi.Output<string>;
   declare readonly sha256: pulumi.Output<string>;
 

@@ -1,7 +1,7 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import type { ClusterConfig } from "../../core/config";
 import type { BridgeApiArgs } from "../dynamic/api-target";
-import { dynamicProvider } from "../dynamic/provider-shell";
+import { DynamicResource, dynamicProvider } from "../dynamic/provider-shell";
 import { type CallBridgeSettingsInputs, provider } from "./callbridge-settings.provider";
 
 const callBridgeSettingsProvider = dynamicProvider("cluster/callbridge-settings", provider);
@@ -22,7 +22,7 @@ export function toInputs(cfg: ClusterConfig, api: BridgeApiArgs, sharedSecret: p
  * TechNote step 9: a Call Bridge's XMPP settings (name, domain, secret, server address) through the CMS REST API.
  * Written only when they differ; state keeps a hash of the secret, never the secret itself.
  */
-export class CallBridgeXmppSettings extends pulumi.dynamic.Resource {
+export class CallBridgeXmppSettings extends DynamicResource {
   /** HMAC-SHA256 of the secret the Call Bridge was given (see callbridge-settings-impl); changes when it is rewritten. */
   declare readonly sharedSecretHash: pulumi.Output<string>;
 

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { type ClusterConfig, type NodeConfig, xmppAddressOf } from "../../core/config";
 import type { BridgeApiArgs } from "../dynamic/api-target";
 import type { MmpTargetInput } from "../dynamic/mmp-target";
-import { dynamicProvider } from "../dynamic/provider-shell";
+import { DynamicResource, dynamicProvider } from "../dynamic/provider-shell";
 import { type ClusterVerificationInputs, provider } from "./cluster-verification.provider";
 
 const clusterVerificationProvider = dynamicProvider("cluster/cluster-verification", provider);
@@ -27,7 +27,7 @@ export function toInputs(
 }
 
 /** Post-apply checks: one agreed leader, exact peer lists, identical secrets, every Call Bridge connected. */
-export class ClusterVerification extends pulumi.dynamic.Resource {
+export class ClusterVerification extends DynamicResource {
   declare readonly findings: pulumi.Output<string[]>;
 
   constructor(name: string, args: Inputs, opts?: pulumi.CustomResourceOptions) {

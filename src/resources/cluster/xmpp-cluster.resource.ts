@@ -3,7 +3,7 @@ import { type ClusterConfig, initializerOf, type NodeConfig, xmppAddressOf } fro
 import type { NodeCertificateFiles } from "../certs/certificate-material";
 import type { BridgeApiArgs } from "../dynamic/api-target";
 import type { MmpTargetInput } from "../dynamic/mmp-target";
-import { dynamicProvider } from "../dynamic/provider-shell";
+import { DynamicResource, dynamicProvider } from "../dynamic/provider-shell";
 import { type ClusterNodeInput, provider, type XmppClusterInputs } from "./xmpp-cluster.provider";
 
 const xmppClusterProvider = dynamicProvider("cluster/xmpp-cluster", provider);
@@ -81,7 +81,7 @@ export function toInputs(
 }
 
 /** The XMPP cluster across all nodes: settings, Call Bridge secrets, membership. One resource, one concern. */
-export class XmppCluster extends pulumi.dynamic.Resource {
+export class XmppCluster extends DynamicResource {
   declare readonly leader: pulumi.Output<string>;
   declare readonly nodeStates: pulumi.Output<Record<string, unknown>>;
   declare readonly secrets: pulumi.Output<Record<string, string>>;

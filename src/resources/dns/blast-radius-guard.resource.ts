@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RecordSet } from "../../core/dns/records";
 import type { DnsConfig } from "../../core/dns/schema";
-import { dynamicProvider } from "../dynamic/provider-shell";
+import { DynamicResource, dynamicProvider } from "../dynamic/provider-shell";
 import { type GuardInputs, type KeyCheck, provider } from "./blast-radius-guard.provider";
 
 const guardProvider = dynamicProvider("dns/blast-radius-guard", provider);
@@ -25,7 +25,7 @@ export function toInputs(recordSets: RecordSet[], dns: DnsConfig, tsigSecret?: p
 }
 
 /** Refuses a DNS change that removes or replaces more than a third of the stack's records (see the provider). */
-export class BlastRadiusGuard extends pulumi.dynamic.Resource {
+export class BlastRadiusGuard extends DynamicResource {
   constructor(name: string, args: GuardArgs, opts?: pulumi.CustomResourceOptions) {
     super(guardProvider, name, args, opts, "cms", "DnsBlastRadiusGuard");
   }

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RecordSet } from "../../core/dns/records";
 import type { Rfc2136Config } from "../../core/dns/schema";
-import { dynamicProvider } from "../dynamic/provider-shell";
+import { DynamicResource, dynamicProvider } from "../dynamic/provider-shell";
 import { provider, type Rfc2136RecordSetInputs } from "./rfc2136-record-set.provider";
 
 // Captures only the implementation's path: no client, no secret ends up in the serialized provider.
@@ -23,7 +23,7 @@ export function toInputs(dns: Rfc2136Config, set: RecordSet, tsigSecret: pulumi.
 }
 
 /** One RRset on an RFC 2136 server, replaced atomically by a TSIG-signed UPDATE. */
-export class Rfc2136RecordSet extends pulumi.dynamic.Resource {
+export class Rfc2136RecordSet extends DynamicResource {
   declare readonly name: pulumi.Output<string>;
   declare readonly type: pulumi.Output<string>;
   declare readonly ttl: pulumi.Output<number>;
