@@ -30,4 +30,10 @@ if (built < newestSource(path.join(__dirname, "src"))) {
       : "src/ changed after the last build: run `npm run build`, then run pulumi again",
   );
 }
-module.exports = require("./dist/program");
+// A function, so that the dynamic-provider process is asked for before the program loads: loading and building the
+// program keeps this process busy for ≈ 0.5 s, and the request goes out only when the event loop next turns.
+module.exports = async () => {
+  require("./dist/resources/dynamic/start-providers").startDynamicProviders();
+  await new Promise((resolve) => setImmediate(resolve));
+  return require("./dist/program");
+};

@@ -11,7 +11,8 @@ const PACKAGES: Record<Layer, RegExp> = {
   core: /^(zod|dns-packet)$/,
   clients: /^(zod|ssh2|dns-packet|fast-xml-parser)$/,
   engine: /^(zod)$/,
-  resources: /^(zod|@pulumi\/[a-z0-9-]+)$/,
+  // runtime/invoke: start-providers.ts runs before `@pulumi/pulumi`'s index has loaded.
+  resources: /^(zod|@pulumi\/[a-z0-9-]+|@pulumi\/pulumi\/runtime\/invoke)$/,
   program: /^(zod|@pulumi\/[a-z0-9-]+)$/,
 };
 

@@ -21,7 +21,15 @@ function project(times: { src: number; built?: number }) {
   mkdirSync(path.join(dir, "dist", "program"), { recursive: true });
   writeFileSync(path.join(dir, "src", "program", "index.ts"), "export {};\n");
   writeFileSync(path.join(dir, "src", "notes.md"), "not TypeScript\n");
-  writeFileSync(path.join(dir, "dist", "program", "index.js"), "exports.loaded = 'dist';\n");
+  mkdirSync(path.join(dir, "dist", "resources", "dynamic"), { recursive: true });
+  writeFileSync(
+    path.join(dir, "dist", "resources", "dynamic", "start-providers.js"),
+    "exports.calls = 0;\nexports.startDynamicProviders = () => { exports.calls++; };\n",
+  );
+  writeFileSync(
+    path.join(dir, "dist", "program", "index.js"),
+    "exports.loaded = 'dist';\nexports.providersStartedBefore = require('../resources/dynamic/start-providers').calls;\n",
+  );
   utimesSync(path.join(dir, "src", "program", "index.ts"), times.src, times.src);
   // Only TypeScript counts: a newer non-.ts file under src/ does not make dist/ stale.
   utimesSync(path.join(dir, "src", "notes.md"), times.src + 500, times.src + 500);
@@ -33,8 +41,10 @@ function project(times: { src: number; built?: number }) {
 }
 
 describe("the program entry (index.js)", () => {
-  it("runs dist/program when the build is newer than every file of src/", () => {
-    expect(project({ src: 1_000_000, built: 1_000_100 })()).toEqual({ loaded: "dist" });
+  it("runs dist/program when the build is newer than every file of src/, after asking for the providers", async () => {
+    const entry = project({ src: 1_000_000, built: 1_000_100 })();
+    expect(typeof entry).toBe("function");
+    expect(await entry()).toEqual({ loaded: "dist", providersStartedBefore: 1 });
   });
 
   it("refuses a dist/ older than src/, naming the fix", () => {

@@ -9,6 +9,7 @@ interface Registered {
 }
 
 const registered: Registered[] = [];
+const invoked: string[] = [];
 const PASSWORD = "Graph-Test-Password-31x";
 const pki = issueTestCertificate("tptac9.com", ["cb1.tptac9.com", "cb2.tptac9.com", "cb3.tptac9.com"]);
 
@@ -44,7 +45,10 @@ beforeAll(async () => {
           state: { ...args.inputs, secrets: {}, leader: "", nodeStates: {}, findings: [] },
         };
       },
-      call: (args) => args.inputs,
+      call: (args) => {
+        invoked.push(args.token);
+        return args.inputs;
+      },
     },
     "cms-xmpp-resiliency",
     "graph",
@@ -58,6 +62,10 @@ beforeAll(async () => {
 const ofType = (type: string) => registered.filter((r) => r.type === type);
 
 describe("the main program's resource graph", () => {
+  it("asks once for the dynamic-provider process, by an invoke that changes nothing", () => {
+    expect(invoked).toEqual(["pulumi-nodejs:dynamic:start"]);
+  });
+
   it("has one cluster, one settings resource per Call Bridge, a verification, and the certificate files", () => {
     expect(ofType("pulumi-nodejs:dynamic/cms:XmppCluster")).toHaveLength(1);
     expect(ofType("pulumi-nodejs:dynamic/cms:CallBridgeXmppSettings").map((r) => r.name)).toEqual([

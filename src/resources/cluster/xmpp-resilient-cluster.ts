@@ -9,6 +9,7 @@ import { NodeFile } from "../certs/node-file.resource";
 import { XmppDnsRecords } from "../dns/xmpp-dns-records";
 import { type BridgeApiArgs, bridgeApiInputs } from "../dynamic/api-target";
 import { type MmpTargetInput, mmpTargetInput } from "../dynamic/mmp-target";
+import { startDynamicProviders } from "../dynamic/start-providers";
 import * as callBridgeSettings from "./callbridge-settings.resource";
 import { CallBridgeXmppSettings } from "./callbridge-settings.resource";
 import * as clusterVerification from "./cluster-verification.resource";
@@ -71,6 +72,7 @@ export class XmppResilientCluster extends pulumi.ComponentResource {
       apiPassword: `${project}:apiPassword`,
     };
     requireSecrets(cfg, secretKeys);
+    startDynamicProviders();
     for (const warning of configWarnings(cfg)) pulumi.log.warn(warning, this);
     const mmp = (node: NodeConfig): pulumi.Input<MmpTargetInput> => {
       const target = mmpTargetInput(cfg, node, secretKeys.mmpPassword);
