@@ -3,7 +3,11 @@ export interface Milestones {
   programStarted: number;
   /** The program's first resource after its stack: what it loaded and built before registering anything. */
   programBuilt?: number;
+  /** The engine starts the dynamic-provider process (the program asks for it as it starts). */
+  providerRequested?: number;
   providerReady?: number;
+  /** Resources the program registered, the stack included. */
+  resources: number;
   clusterCheck?: { start: number; end: number };
   done: number;
 }
@@ -32,7 +36,9 @@ export function milestones(log: string): Milestones {
   return {
     programStarted: need(/RegisterResource received: t=pulumi:pulumi:Stack/, "the program's stack resource"),
     programBuilt: at(/RegisterResource received: t=(?!pulumi:pulumi:Stack)/),
+    providerRequested: at(/ProviderRegistry\.Check\(urn:[^)]*pulumi:providers:pulumi-nodejs::default\) executing/),
     providerReady: at(/Handshake: .*pulumi-resource-pulumi-nodejs/),
+    resources: events.filter((e) => /^ResourceMonitor\.RegisterResource received: /.test(e.msg)).length,
     clusterCheck: checkStart !== undefined && checkEnd !== undefined ? { start: checkStart, end: checkEnd } : undefined,
     done: need(/Update\(preview=true\) complete/, "the end of the preview"),
   };
