@@ -10,6 +10,7 @@ import { XmppDnsRecords } from "../dns/xmpp-dns-records";
 import { type BridgeApiArgs, bridgeApiInputs } from "../dynamic/api-target";
 import { type MmpTargetInput, mmpTargetInput } from "../dynamic/mmp-target";
 import { startDynamicProviders } from "../dynamic/start-providers";
+import { withShortStackTraces } from "../short-stack-traces";
 import * as callBridgeSettings from "./callbridge-settings.resource";
 import { CallBridgeXmppSettings } from "./callbridge-settings.resource";
 import * as clusterVerification from "./cluster-verification.resource";
@@ -23,6 +24,12 @@ import {
 } from "./later-inputs";
 import * as xmppCluster from "./xmpp-cluster.resource";
 import { XmppCluster } from "./xmpp-cluster.resource";
+
+/** Stack config keys (`project:key`) of the secrets the providers read in their own process. */
+export interface SecretKeys {
+  mmpPassword: string;
+  apiPassword: string;
+}
 
 export interface XmppResilientClusterArgs {
   /**
@@ -45,7 +52,7 @@ export interface XmppResilientClusterArgs {
    * Stack config keys holding the MMP (SSH) and CMS API passwords. Providers read them in the provider process;
    * the values never enter inputs or state. Default `<project>:mmpPassword` and `<project>:apiPassword`.
    */
-  secretKeys?: { mmpPassword: string; apiPassword: string };
+  secretKeys?: SecretKeys;
 }
 
 /**
@@ -73,6 +80,26 @@ export class XmppResilientCluster extends pulumi.ComponentResource {
     };
     requireSecrets(cfg, secretKeys);
     startDynamicProviders();
+    const built = withShortStackTraces(() => this.build(name, stack, later, secretKeys));
+    this.leader = built.leader;
+    this.nodeStates = built.nodeStates;
+    this.callBridgeSecrets = built.callBridgeSecrets;
+    this.plan = built.plan;
+    this.certificateExpiry = built.certificateExpiry;
+    this.findings = built.findings;
+    this.dnsRecords = built.dnsRecords;
+    this.registerOutputs({
+      leader: this.leader,
+      nodeStates: this.nodeStates,
+      callBridgeSecrets: this.callBridgeSecrets,
+      certificateExpiry: this.certificateExpiry,
+      findings: this.findings,
+    });
+  }
+
+  /** The child resources, from the validated config. */
+  private build(name: string, stack: StackConfig, later: LaterInputs, secretKeys: SecretKeys) {
+    const cfg = stack.cluster;
     for (const warning of configWarnings(cfg)) pulumi.log.warn(warning, this);
     const mmp = (node: NodeConfig): pulumi.Input<MmpTargetInput> => {
       const target = mmpTargetInput(cfg, node, secretKeys.mmpPassword);
@@ -137,7 +164,7 @@ export class XmppResilientCluster extends pulumi.ComponentResource {
         cfg.callBridges.map((b) => b.serverAddress ?? ""),
       ])
       .apply((parts) => createHash("sha256").update(JSON.stringify(parts)).digest("hex").slice(0, 16));
-    this.findings = cfg.verification.enabled
+    const findings = cfg.verification.enabled
       ? new ClusterVerification(
           `${name}-verification`,
           clusterVerification.toInputs(cfg, mmp, bridgeApis, revision, dns?.verification),
@@ -148,22 +175,19 @@ export class XmppResilientCluster extends pulumi.ComponentResource {
     cluster.notices.apply((notices) => {
       for (const notice of notices ?? []) pulumi.log.warn(notice, this);
     });
-    this.leader = cluster.leader;
-    this.nodeStates = cluster.nodeStates;
-    this.callBridgeSecrets = pulumi.secret(cluster.secrets);
-    this.plan = cluster.plan;
-    this.certificateExpiry = material.expiry;
-    this.certificateExpiry.apply((entries) => {
+    const certificateExpiry = material.expiry;
+    certificateExpiry.apply((entries) => {
       for (const warning of entries.map((e) => expiryWarning(e))) if (warning) pulumi.log.warn(warning, this);
     });
-    this.dnsRecords = dns?.zoneFileLines;
-    this.registerOutputs({
-      leader: this.leader,
-      nodeStates: this.nodeStates,
-      callBridgeSecrets: this.callBridgeSecrets,
-      certificateExpiry: this.certificateExpiry,
-      findings: this.findings,
-    });
+    return {
+      leader: cluster.leader,
+      nodeStates: cluster.nodeStates,
+      callBridgeSecrets: pulumi.secret(cluster.secrets),
+      plan: cluster.plan,
+      certificateExpiry,
+      findings,
+      dnsRecords: dns?.zoneFileLines,
+    };
   }
 
   private uploadFiles(
