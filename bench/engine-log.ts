@@ -14,16 +14,62 @@ export interface Milestones {
 
 const LINE = /"time":"([^"]+)".*?"msg":"(.*?)","v"/;
 
-export function milestones(log: string): Milestones {
-  const events: { t: number; msg: string }[] = [];
+function events(log: string): { t: number; msg: string }[] {
+  const found: { t: number; msg: string }[] = [];
   for (const line of log.split("\n")) {
     const m = LINE.exec(line);
-    if (m) events.push({ t: Date.parse(m[1]), msg: m[2] });
+    if (m) found.push({ t: Date.parse(m[1]), msg: m[2] });
   }
-  if (events.length === 0) throw new Error("the engine log has no timestamped lines");
-  const t0 = events[0].t;
+  if (found.length === 0) throw new Error("the engine log has no timestamped lines");
+  return found;
+}
+
+/** One phase of a cold `up`: from the first of its steps starting to the last finishing, in ms since the log began. */
+export interface Phase {
+  name: string;
+  start: number;
+  end: number;
+}
+
+/** A cold `up`'s phases, in the order the dependency graph runs them, read from the engine's `-v=7` log. */
+export function coldPhases(log: string): Phase[] {
+  const all = events(log);
+  const t0 = all[0].t;
+  const span = (name: string, begin: RegExp, finish: RegExp): Phase[] => {
+    const starts = all.filter((e) => begin.test(e.msg));
+    const ends = all.filter((e) => finish.test(e.msg));
+    if (starts.length === 0 || ends.length === 0) return [];
+    return [{ name, start: starts[0].t - t0, end: (ends.at(-1)?.t ?? t0) - t0 }];
+  };
+  const step = (op: string, type: string, name: string) =>
+    span(
+      name,
+      new RegExp(`^Provider\\[[^\\]]+\\]\\.${op}\\(urn:[^)]*${type}::[^)]*\\) executing`),
+      new RegExp(`^Provider\\[[^\\]]+\\]\\.${op}\\(urn:[^)]*${type}::[^)]*\\) success`),
+    );
+  const stack = all.find((e) => /RegisterResource received: t=pulumi:pulumi:Stack/.test(e.msg));
+  const built = all.find((e) => /RegisterResource received: t=(?!pulumi:pulumi:Stack)/.test(e.msg));
+  const done = all.find((e) => /Update\(preview=false\) complete/.test(e.msg));
+  if (!stack || !built || !done) throw new Error("the engine log does not show a whole up");
+  const verified = all.filter((e) => /ClusterVerification::[^)]*\) success/.test(e.msg)).at(-1) ?? done;
+  return [
+    { name: "engine start, language host, Node and `@pulumi/pulumi`", start: 0, end: stack.t - t0 },
+    { name: "the program loads and builds its resources", start: stack.t - t0, end: built.t - t0 },
+    ...step("Create", "tls:index/[A-Za-z]+:[A-Za-z]+", "the CA, keys and certificates (`@pulumi/tls`)"),
+    ...step("Create", "NodeFile", "certificate uploads over SFTP, each confirmed with `pki list`"),
+    ...step("Check", "XmppCluster", "the cluster's check: its facts read on every node, the owner marker"),
+    ...step("Create", "XmppCluster", "the cluster's create: preflight, the plan's phases, the result read back"),
+    ...step("Create", "CallBridgeXmppSettings", "each Call Bridge pointed at the cluster (CMS API)"),
+    ...step("Create", "ClusterVerification", "the verification"),
+    { name: "the program exits, the engine saves the state", start: verified.t - t0, end: done.t - t0 },
+  ];
+}
+
+export function milestones(log: string): Milestones {
+  const all = events(log);
+  const t0 = all[0].t;
   const at = (re: RegExp) => {
-    const found = events.find((e) => re.test(e.msg));
+    const found = all.find((e) => re.test(e.msg));
     return found ? found.t - t0 : undefined;
   };
   const need = (re: RegExp, what: string) => {
@@ -38,7 +84,7 @@ export function milestones(log: string): Milestones {
     programBuilt: at(/RegisterResource received: t=(?!pulumi:pulumi:Stack)/),
     providerRequested: at(/ProviderRegistry\.Check\(urn:[^)]*pulumi:providers:pulumi-nodejs::default\) executing/),
     providerReady: at(/Handshake: .*pulumi-resource-pulumi-nodejs/),
-    resources: events.filter((e) => /^ResourceMonitor\.RegisterResource received: /.test(e.msg)).length,
+    resources: all.filter((e) => /^ResourceMonitor\.RegisterResource received: /.test(e.msg)).length,
     clusterCheck: checkStart !== undefined && checkEnd !== undefined ? { start: checkStart, end: checkEnd } : undefined,
     done: need(/Update\(preview=true\) complete/, "the end of the preview"),
   };

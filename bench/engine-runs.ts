@@ -73,14 +73,23 @@ export async function counted<T>(sim: SimCluster, fn: () => Promise<T>) {
 }
 
 /** `pulumi preview` with the engine's own log (`-v=7`), for the timestamps of what it did. */
-export async function previewWithLog(stack: Stack, workDir: string): Promise<{ wallMs: number; log: string }> {
+export function previewWithLog(stack: Stack, workDir: string): Promise<{ wallMs: number; log: string }> {
+  return runWithLog(stack, workDir, ["preview"]);
+}
+
+/** `pulumi up` (no preview) with the engine's own log (`-v=7`). */
+export function upWithLog(stack: Stack, workDir: string): Promise<{ wallMs: number; log: string }> {
+  return runWithLog(stack, workDir, ["up", "--yes", "--skip-preview"]);
+}
+
+async function runWithLog(stack: Stack, workDir: string, command: string[]): Promise<{ wallMs: number; log: string }> {
   const engine = engineOrSkipReason();
   if ("skip" in engine) throw new Error(engine.skip);
   const env = { ...process.env, ...engine.env, ...stack.workspace.envVars };
   const start = process.hrtime.bigint();
   const { stderr } = await execFileAsync(
     path.join(engine.pulumiRoot, "bin", "pulumi"),
-    ["preview", "--stack", stack.name, "--non-interactive", "--logtostderr", "-v=7"],
+    [...command, "--stack", stack.name, "--non-interactive", "--logtostderr", "-v=7"],
     { cwd: path.resolve(REPO_ROOT, workDir), env, maxBuffer: 512 << 20 },
   );
   return { wallMs: Number(process.hrtime.bigint() - start) / 1e6, log: stderr };

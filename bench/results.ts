@@ -1,5 +1,5 @@
 import type { CriticalPath } from "./critical-path";
-import type { Milestones } from "./engine-log";
+import type { Milestones, Phase } from "./engine-log";
 
 export interface Counts {
   connections: number[];
@@ -30,6 +30,32 @@ export interface Report {
     drift: { found: boolean; repairMs: number; repairSent: string[][]; repaired: boolean };
   };
   cells: { n: number; m: number; parallel: ColdRun; serial?: ColdRun; bound: CriticalPath }[];
+  coldProfile: { n: number; m: number; wallMs: number; phases: Phase[]; bound: CriticalPath };
+}
+
+function coldProfileRows(r: Report): string[] {
+  const c = r.coldProfile;
+  const took = (name: RegExp) => c.phases.filter((p) => name.test(p.name)).reduce((a, p) => a + (p.end - p.start), 0);
+  const apiMs = c.bound.apiRoundTrips * r.latencyMs;
+  const mmpMs = c.bound.boundMs - apiMs;
+  return [
+    `## Where a cold converge's time goes (N = ${c.n}, M = ${c.m}, ${r.latencyMs} ms per MMP command)`,
+    "",
+    `One more cold \`up\` of this cell, through the CLI with the engine's log (\`-v=7\`): ${s(c.wallMs)} s wall. ` +
+      "Each phase runs from the first of its steps starting to the last finishing; the gaps between them are the " +
+      "engine passing outputs on.",
+    "",
+    "| phase | from, ms | to, ms | took, ms |",
+    "|---|---:|---:|---:|",
+    ...c.phases.map(
+      (p) => `| ${p.name} | ${p.start.toFixed(0)} | ${p.end.toFixed(0)} | ${(p.end - p.start).toFixed(0)} |`,
+    ),
+    "",
+    `The bound's MMP commands (${mmpMs.toFixed(0)} ms) all fall in the cluster's check and create, which took ` +
+      `${took(/^the cluster's/).toFixed(0)} ms; its API round trips (${apiMs.toFixed(0)} ms) in the Call Bridges and the ` +
+      `verification, which took ${took(/Call Bridge|verification/).toFixed(0)} ms. The rest is outside the bound.`,
+    "",
+  ];
 }
 
 const s = (ms: number) => (ms / 1000).toFixed(2);
@@ -101,7 +127,7 @@ function why(r: Report): string[] {
         "MMP commands and API round trips at the added latency. A cold `up` also pays what the engine costs " +
         `(an empty program's \`up\` is ${s(m.emptyUp)} s here), generating the CA and certificates, SFTP uploads, ` +
         "provider starts, and the simulator's elections after each activation. These fixed costs weigh most where the bound is small " +
-        "(N = 3, M = 3); the column *bound + empty up* adds the engine's share.",
+        "(N = 3, M = 3; its phases are measured above); the column *bound + empty up* adds the engine's share.",
     );
   }
   const slow = r.cells.filter((c) => c.serial && c.serial.ms / c.parallel.ms < 2);
@@ -188,6 +214,7 @@ export function writeResults(r: Report): string {
     "",
     `**Growth.** The initializer's MMP commands grow by one per Call Bridge (\`callbridge add\`), and so does each joiner's (\`add-secret\`); a joiner's count does not depend on N. From the table: ${growth(r)}.`,
     "",
+    ...coldProfileRows(r),
     `## One node and one command at a time (\`oneNodeAtATime: true\`), N = ${r.serialN}`,
     "",
     "| M | one at a time, s | default, s | default is faster by | target ≥ 2× |",

@@ -16,8 +16,8 @@ import { SIM_PASSWORD } from "../test/support/cluster-stack";
 import { engineVersion } from "../test/support/engine";
 import { blankFacts } from "../test/support/facts";
 import { criticalPath } from "./critical-path";
-import { milestones } from "./engine-log";
-import { counted, emptyStack, forget, previewWithLog, siteStack, startSite, timed } from "./engine-runs";
+import { coldPhases, milestones } from "./engine-log";
+import { counted, emptyStack, forget, previewWithLog, siteStack, startSite, timed, upWithLog } from "./engine-runs";
 import { ratioPlot } from "./plot";
 import { type Counts, type Report, writeResults } from "./results";
 
@@ -124,6 +124,19 @@ async function cold(n: number, m: number, oneNodeAtATime: boolean) {
   }
 }
 
+/** One cold converge of N = 3, M = 3 through the CLI with the engine's log, for where its time goes. */
+async function coldProfile(): Promise<Report["coldProfile"]> {
+  const sim = await startSite(3, LATENCY_MS);
+  const stack = await siteStack(sim, 3);
+  try {
+    const run = await upWithLog(stack, ".");
+    return { n: 3, m: 3, wallMs: run.wallMs, phases: coldPhases(run.log), bound: bound(3, 3) };
+  } finally {
+    await sim.stop();
+    await forget(stack, ".");
+  }
+}
+
 function bound(n: number, m: number) {
   const names = Array.from({ length: n }, (_, i) => `cb${i + 1}`);
   const intent = {
@@ -158,6 +171,7 @@ async function main() {
       );
     }
   }
+  const profile = await coldProfile();
   const report: Report = {
     date: new Date().toISOString(),
     machine: `${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`,
@@ -167,6 +181,7 @@ async function main() {
     latencyMs: LATENCY_MS,
     serialN: SERIAL_N,
     noOp: noop,
+    coldProfile: profile,
     cells,
     durationS: (Date.now() - started) / 1000,
   };
