@@ -52,7 +52,7 @@ function coldProfileRows(r: Report): string[] {
     ),
     "",
     `The bound's MMP commands (${mmpMs.toFixed(0)} ms) all fall in the cluster's check and create, which took ` +
-      `${took(/^the cluster's/).toFixed(0)} ms; its API round trips (${apiMs.toFixed(0)} ms) in the Call Bridges and the ` +
+      `${took(/^the cluster's/).toFixed(0)} ms (${x(took(/^the cluster's/) / mmpMs)} of them); its API round trips (${apiMs.toFixed(0)} ms) in the Call Bridges and the ` +
       `verification, which took ${took(/Call Bridge|verification/).toFixed(0)} ms. The rest is outside the bound.`,
     "",
   ];
