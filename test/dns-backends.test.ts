@@ -8,27 +8,14 @@ import type { CloudflareModule } from "../src/resources/dns/cloudflare";
 import type { AwsRoute53Module } from "../src/resources/dns/route53";
 import { XmppDnsRecords } from "../src/resources/dns/xmpp-dns-records";
 import { provider as zoneFileProvider } from "../src/resources/dns/zonefile-output.provider";
+import { type Registered, recordRegistrations } from "./support/mocks";
 
-interface Registered {
-  type: string;
-  name: string;
-  inputs: Record<string, unknown>;
-}
-const registered: Registered[] = [];
+let registered: Registered[] = [];
 
-beforeAll(() => {
-  pulumi.runtime.setMocks(
-    {
-      newResource: (args) => {
-        registered.push({ type: args.type, name: args.name, inputs: args.inputs });
-        return { id: `${args.name}-id`, state: args.inputs };
-      },
-      call: (args) => args.inputs,
-    },
-    "proj",
-    "stack",
-    false,
-  );
+beforeAll(async () => {
+  const mocks = recordRegistrations("proj");
+  registered = mocks.registered;
+  await mocks.ready;
 });
 
 const nodes = [1, 2, 3].map((i) => ({ name: `cb${i}`, fqdn: `cb${i}.tptac9.com`, address: `127.0.1.${i}` }));

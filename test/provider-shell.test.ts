@@ -13,6 +13,7 @@ import { provider as blastRadiusGuard } from "../src/resources/dns/blast-radius-
 import { provider as rfc2136RecordSet } from "../src/resources/dns/rfc2136-record-set.provider";
 import { provider as zonefileOutput } from "../src/resources/dns/zonefile-output.provider";
 import { DynamicResource, dynamicProvider } from "../src/resources/dynamic/provider-shell";
+import { type Registered, recordRegistrations } from "./support/mocks";
 
 const released = createRequire(__filename)("./fixtures/released-provider-shell.cjs") as {
   dynamicProvider: (id: string, implementation: object) => pulumi.dynamic.ResourceProvider;
@@ -26,22 +27,13 @@ class ReleasedResource extends pulumi.dynamic.Resource {
 }
 
 /** What each resource registers under Pulumi's mocks, in order. */
-const registered: { type: string; name: string; inputs: Record<string, unknown> }[] = [];
+let registered: Registered[] = [];
 
-beforeAll(() =>
-  pulumi.runtime.setMocks(
-    {
-      newResource: (args) => {
-        registered.push({ type: args.type, name: args.name, inputs: args.inputs });
-        return { id: `${args.name}-id`, state: args.inputs };
-      },
-      call: (args) => args.inputs,
-    },
-    "project",
-    "stack",
-    false,
-  ),
-);
+beforeAll(async () => {
+  const mocks = recordRegistrations("project");
+  registered = mocks.registered;
+  await mocks.ready;
+});
 
 /** Registers a resource and returns what the engine was given for it. */
 async function register(name: string, make: (name: string) => pulumi.CustomResource) {
