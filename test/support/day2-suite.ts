@@ -2,6 +2,7 @@
  * Day 2 through the real engine: the same scenarios against nodes that print only what the TechNote shows, and
  * against the simulator's richer default output. Each scenario asserts the exact MMP commands every node ran.
  */
+import { createHash } from "node:crypto";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type SimBehaviour, type SimCluster, startSimCluster } from "../../sim";
@@ -86,6 +87,13 @@ export function day2Suite(layout: string, behaviour: Partial<SimBehaviour>): voi
         expect(s.peers.map((p) => p.address).sort()).toEqual(active.map(host).sort());
       }
     };
+    /** Each resource's stored inputs and outputs, hashed (the export shows secrets in plaintext). */
+    const storedValues = async () => {
+      type Exported = { urn: string; inputs?: unknown; outputs?: unknown };
+      const resources = (await stack.exportStack()).deployment.resources as Exported[];
+      const hash = (value: unknown) => createHash("sha256").update(JSON.stringify(value)).digest("hex");
+      return Object.fromEntries(resources.map((r) => [r.urn, hash({ inputs: r.inputs, outputs: r.outputs })]));
+    };
     const refreshThenUp = async () => {
       await stack.refresh({ onOutput, onError: onOutput });
       clear();
@@ -161,6 +169,12 @@ export function day2Suite(layout: string, behaviour: Partial<SimBehaviour>): voi
       expect(Object.keys(up.summary.resourceChanges ?? {})).toEqual(["same"]);
       expect(ran()).toEqual({});
       expect(apiWrites()).toEqual([]);
+      // A second no-op stores exactly what the first did: no resource's inputs or outputs change.
+      const before = await storedValues();
+      await stack.up({ onOutput, onError: onOutput });
+      const after = await storedValues();
+      expect(Object.keys(after).sort()).toEqual(Object.keys(before).sort());
+      expect(Object.keys(after).filter((urn) => after[urn] !== before[urn])).toEqual([]);
     });
 
     it("adds a Call Bridge: preview shows only add and add-secret, up runs exactly those", async () => {

@@ -52,7 +52,8 @@ export interface XmppClusterInputs {
   plan?: Record<string, string[]>;
   /**
    * Set by check with the plan: which check made it. An apply's outputs carry the id of the check it carried out, so
-   * stored inputs with that same id hold a plan that is done, not pending.
+   * stored inputs with that same id hold a plan that is done, not pending. A check that finds nothing to do keeps the
+   * stored id, so that a no-op `up` stores the inputs it found.
    */
   checkId?: string;
 }
@@ -208,6 +209,12 @@ async function previewPlan(input: XmppClusterInputs, olds?: Partial<XmppClusterO
   });
 }
 
+/**
+ * The ids of the checks this provider process made. A diff comes right after its check, in the same process, so a
+ * kept id (a converged check) is told apart from the same id in the stored inputs, which a refresh's diff gets.
+ */
+const checkedHere = new Set<string>();
+
 export async function check(
   olds: Partial<XmppClusterOutputs>,
   news: XmppClusterInputs,
@@ -217,7 +224,10 @@ export async function check(
   const replacing = olds.domain !== undefined && olds.domain !== news.domain;
   const { plan, refusals } = await previewPlan(news, replacing ? undefined : olds);
   if (refusals.length > 0) return { failures: refusals.map((reason) => ({ property: "nodes", reason })) };
-  return { inputs: { ...news, plan, checkId: randomUUID() } };
+  const converged = Object.keys(plan).length === 0;
+  const checkId = converged && !replacing && olds.checkId ? olds.checkId : randomUUID();
+  checkedHere.add(checkId);
+  return { inputs: { ...news, plan, checkId } };
 }
 
 const COMPARED: (keyof XmppClusterInputs)[] = ["initializer", "listen", "callBridges", "nodes", "retainOnDelete"];
@@ -231,8 +241,8 @@ export async function diff(
   const changed = COMPARED.filter((key) => JSON.stringify(olds[key]) !== JSON.stringify(news[key]));
   // On a refresh the engine diffs the refreshed outputs against the stored inputs, whose plan an earlier apply already
   // carried out (stacks made before checkId have none): what is pending then is the plan the read just made. Only a
-  // plan from this run's check (a new checkId) is pending as such.
-  const fresh = news.checkId !== undefined && news.checkId !== olds.checkId;
+  // plan from this run's check (a new checkId, or the kept one of a converged check) is pending as such.
+  const fresh = news.checkId !== undefined && (news.checkId !== olds.checkId || checkedHere.has(news.checkId));
   const pending = Object.keys((fresh ? news.plan : olds.plan) ?? {}).length > 0;
   return { changes: changed.length > 0 || pending };
 }
