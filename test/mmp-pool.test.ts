@@ -36,6 +36,38 @@ describe("MmpSessionPool", () => {
     ).toEqual(["xmpp", "xmpp cluster status", "xmpp callbridge list", "version"]);
   });
 
+  it("a read that may reuse takes the listing made after the last upload, and is sent again after another", async () => {
+    const pool = new MmpSessionPool(60_000);
+    const [a, b] = await Promise.all([pool.lease(lab.targets[0]), pool.lease(lab.targets[0])]);
+    const listing = { readOnly: true, reuseWithinMs: 60_000 };
+    const sentListings = () => node().transcript.filter((e) => e.command === "pki list").length;
+    const before = sentListings();
+    // Both uploads queue before either listing: the first listing runs after both, the second takes it.
+    const [first, second] = await Promise.all([
+      a.upload("reuse-one.cer", "1").then(() => a.run("pki list", listing)),
+      b.upload("reuse-two.cer", "2").then(() => b.run("pki list", listing)),
+    ]);
+    expect(sentListings() - before).toBe(1);
+    expect(second).toBe(first);
+    expect(first).toContain("reuse-one.cer");
+    expect(first).toContain("reuse-two.cer");
+    expect(a.commands).toEqual(["sftp put reuse-one.cer", "pki list"]);
+    expect(b.commands).toEqual(["sftp put reuse-two.cer"]);
+    await b.upload("reuse-three.cer", "3");
+    expect(await b.run("pki list", listing)).toContain("reuse-three.cer");
+    expect(sentListings() - before).toBe(2);
+    // Without reuseWithinMs a read is always sent.
+    await a.run("pki list", { readOnly: true });
+    expect(sentListings() - before).toBe(3);
+    // Nor is a remembered read older than the bound taken.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await a.run("pki list", { readOnly: true, reuseWithinMs: 10 });
+    expect(sentListings() - before).toBe(4);
+    for (const name of ["reuse-one.cer", "reuse-two.cer", "reuse-three.cer"]) await a.remove(name);
+    a.close();
+    b.close();
+  });
+
   it("does not lease a connection again after a command failed on it; its lease keeps it", async () => {
     const pool = new MmpSessionPool(60_000);
     const before = node().sshConnections;

@@ -30,6 +30,12 @@ export interface RunOptions {
    * removal forgets everything remembered, since it may have changed what the reads showed.
    */
   readOnly?: boolean;
+  /**
+   * With `readOnly`: when the command's turn on the connection comes, take what it printed there at most this long
+   * ago instead of sending it again, if nothing that could change it has run since. Several resources that each
+   * confirm their own upload then share one read taken after all of the uploads.
+   */
+  reuseWithinMs?: number;
 }
 
 export interface MmpSession {
@@ -178,6 +184,10 @@ class ShellSession implements MmpSession {
   }
 
   async run(command: string, options: RunOptions = {}): Promise<string> {
+    if (options.readOnly && options.reuseWithinMs !== undefined) {
+      const last = this.recall(command, options.reuseWithinMs);
+      if (last !== undefined) return last;
+    }
     if (!options.readOnly) this.remembered.clear();
     const output = await this.exchange(command, options).catch((err: unknown) => {
       this.remembered.clear();

@@ -4,7 +4,7 @@ import { MmpError, unlessNodeDown } from "../../clients/mmp/errors";
 import { parsePkiList } from "../../core/parsers/pki-list";
 import { type MmpTargetInput, mmpTarget } from "../dynamic/mmp-target";
 import type { DynamicProvider } from "../dynamic/provider-shell";
-import { withSharedSession } from "../dynamic/shared-sessions";
+import { REUSE_READS_WITHIN_MS, withSharedSession } from "../dynamic/shared-sessions";
 
 export interface NodeFileInputs {
   mmp: MmpTargetInput;
@@ -27,7 +27,11 @@ export function sha256(text: string): string {
 async function upload(inputs: NodeFileInputs): Promise<NodeFileOutputs> {
   await withSharedSession(mmpTarget(inputs.mmp), async (session) => {
     await session.upload(inputs.name, inputs.content);
-    const listed = parsePkiList(await session.run("pki list", { readOnly: true }));
+    // The node's other uploads of this operation queue on the same connection: one listing after the last of them
+    // confirms them all (an upload forgets any listing made before it).
+    const listed = parsePkiList(
+      await session.run("pki list", { readOnly: true, reuseWithinMs: REUSE_READS_WITHIN_MS }),
+    );
     if (!listed.includes(inputs.name)) {
       throw new MmpError(
         session.node,
