@@ -831,6 +831,15 @@ describe("ownership markers", () => {
     expect(held(lab)).toEqual([ME, ME, ""]);
   });
 
+  it("a destroy of a stack from before owner markers reads no marker: no SFTP listing on any node", async () => {
+    const lab = converged();
+    lab.node("cb2").files.set(OWNER_FILE, marker(OTHER));
+    const nodes = LAB.map((n, i) => ({ name: n.name, xmppAddress: n.xmppAddress, target: TARGETS[i] }));
+    await teardownCluster(nodes, "cb1", undefined, lab.connect);
+    expect(["cb1", "cb2", "cb3"].map((n) => lab.node(n).listings)).toEqual([0, 0, 0]);
+    expect(lab.node("cb2").files.get(OWNER_FILE)).toBe(marker(OTHER));
+  });
+
   it("on destroy releases its nodes and leaves a node another stack took over as it is", async () => {
     const lab = converged();
     for (const n of ["cb1", "cb3"]) lab.node(n).files.set(OWNER_FILE, marker(ME));

@@ -20,6 +20,7 @@ export interface Leaver {
 
 export interface ClusterOperation {
   intent: ClusterIntent;
+  /** One per node of the intent, in any order; the leavers' targets are theirs. */
   targets: MmpTarget[];
   leavers: Leaver[];
   /** Nodes that were members at the last apply (stack state). */
@@ -286,9 +287,7 @@ export async function checkOwnership(op: ClusterOperation, sessions: NodeSession
 export async function checkPrerequisites(op: ClusterOperation, sessions: NodeSessions, plan: ClusterPlan) {
   if (plan.phases.length === 0) return [];
   const usernames = Object.fromEntries(
-    op.targets
-      .filter((t) => op.intent.nodes.some((n) => n.name === t.node) && !(t.node in plan.unreachable))
-      .map((t) => [t.node, t.username]),
+    op.targets.filter((t) => !(t.node in plan.unreachable)).map((t) => [t.node, t.username]),
   );
   return preflight(sessions, usernames, plan.initialize, op.progress ?? (() => {}), op.clocks, op.reuseReadsWithinMs);
 }

@@ -256,7 +256,11 @@ export class ScriptedNode implements MmpSession {
     this.files.delete(name);
   }
 
+  /** SFTP directory listings made on this node, over every connect. */
+  listings = 0;
+
   async list(): Promise<string[]> {
+    this.listings++;
     return [...this.files.keys()];
   }
 
