@@ -56,7 +56,7 @@ export function coldPhases(log: string): Phase[] {
     { name: "engine start, language host, Node and `@pulumi/pulumi`", start: 0, end: stack.t - t0 },
     { name: "the program loads and builds its resources", start: stack.t - t0, end: built.t - t0 },
     ...step("Create", "tls:index/[A-Za-z]+:[A-Za-z]+", "the CA, keys and certificates (`@pulumi/tls`)"),
-    ...step("Create", "NodeFile", "certificate uploads over SFTP, each confirmed with `pki list`"),
+    ...step("Create", "NodeFile", "certificate uploads over SFTP, confirmed by one `pki list` per node"),
     ...step("Check", "XmppCluster", "the cluster's check: its facts read on every node, the owner marker"),
     ...step("Create", "XmppCluster", "the cluster's create: preflight, the plan's phases, the result read back"),
     ...step("Create", "CallBridgeXmppSettings", "each Call Bridge pointed at the cluster (CMS API)"),

@@ -53,7 +53,7 @@ describe("coldPhases", () => {
       "engine start, language host, Node and `@pulumi/pulumi`",
       "the program loads and builds its resources",
       "the CA, keys and certificates (`@pulumi/tls`)",
-      "certificate uploads over SFTP, each confirmed with `pki list`",
+      "certificate uploads over SFTP, confirmed by one `pki list` per node",
       "the cluster's check: its facts read on every node, the owner marker",
       "the cluster's create: preflight, the plan's phases, the result read back",
       "each Call Bridge pointed at the cluster (CMS API)",

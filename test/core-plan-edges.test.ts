@@ -162,10 +162,11 @@ describe("a fresh cluster, exactly", () => {
 });
 
 describe("no desired node can be read", () => {
-  const plan = planCluster(labIntent(), {});
+  // Planned inside each test, not when the file loads: Stryker activates a mutant per test.
+  const plan = () => planCluster(labIntent(), {});
 
   it("plans nothing, keeps the initializer as founder and says 'not reachable' when no reason was given", () => {
-    expect(plan).toEqual<ClusterPlan>({
+    expect(plan()).toEqual<ClusterPlan>({
       founder: "cb1",
       initialize: false,
       secretSources: {},
@@ -177,7 +178,7 @@ describe("no desired node can be read", () => {
 
   it("previews one line per unreachable node", () => {
     const line = "(unreachable: not reachable; `up` changes nothing until it is back or removed from nodes)";
-    expect(describePlan(plan)).toEqual({ cb1: [line], cb2: [line], cb3: [line] });
+    expect(describePlan(plan())).toEqual({ cb1: [line], cb2: [line], cb3: [line] });
   });
 
   it("uses the given reason for one node and the default for the others", () => {

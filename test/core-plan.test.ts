@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { combineFacts, type NodeFacts } from "../src/core/facts";
 import { type ClusterPlan, describePlan, PlanError, planCluster, planTeardown } from "../src/core/plan";
 import { renderStep } from "../src/core/steps";
@@ -47,7 +47,11 @@ function resetByHand(facts: Record<string, NodeFacts>, node: string): void {
 }
 
 describe("a fresh cluster", () => {
-  const plan = planCluster(labIntent(), { cb1: blankFacts("cb1"), cb2: blankFacts("cb2"), cb3: blankFacts("cb3") });
+  // Planned before each test, not when the file loads: Stryker activates a mutant per test.
+  let plan: ClusterPlan;
+  beforeEach(() => {
+    plan = planCluster(labIntent(), { cb1: blankFacts("cb1"), cb2: blankFacts("cb2"), cb3: blankFacts("cb3") });
+  });
 
   it("initializes on the initializer in the TechNote's order", () => {
     expect(plan.founder).toBe("cb1");
