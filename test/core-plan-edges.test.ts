@@ -80,43 +80,35 @@ describe("a fresh cluster, exactly", () => {
   it("is the whole plan: founder initializes, the others get secrets in parallel and join one at a time", () => {
     const plan = planCluster(labIntent(), { cb1: blankFacts("cb1"), cb2: blankFacts("cb2"), cb3: blankFacts("cb3") });
     const joiner = (node: string) => ({
-      configure: {
-        node,
-        steps: at(node, DOMAIN, LISTEN, CERTS, TRUST, addSecret("cb1"), addSecret("cb2"), addSecret("cb3")),
-        settle: false,
-      },
+      settings: { node, steps: at(node, DOMAIN, LISTEN, CERTS, TRUST), settle: false },
+      configure: { node, steps: at(node, addSecret("cb1"), addSecret("cb2"), addSecret("cb3")), settle: false },
       activate: { node, steps: at(node, DISABLE, CLUSTER_ENABLE, ENABLE, join(A1)), settle: true },
     });
+    const initialize = at("cb1", DISABLE, CLUSTER_ENABLE, { op: "initialize" }, ENABLE);
     expect(plan).toEqual<ClusterPlan>({
       founder: "cb1",
       initialize: true,
       secretSources: {},
       phases: [
         {
-          name: "founder",
-          mode: "serial",
+          name: "settings",
+          mode: "parallel",
           units: [
-            {
-              node: "cb1",
-              steps: at(
-                "cb1",
-                DOMAIN,
-                LISTEN,
-                CERTS,
-                TRUST,
-                add("cb1"),
-                add("cb2"),
-                add("cb3"),
-                DISABLE,
-                CLUSTER_ENABLE,
-                { op: "initialize" },
-                ENABLE,
-              ),
-              settle: true,
-            },
+            { node: "cb1", steps: at("cb1", DOMAIN, LISTEN, CERTS, TRUST), settle: false },
+            joiner("cb2").settings,
+            joiner("cb3").settings,
           ],
         },
-        { name: "configure", mode: "parallel", units: [joiner("cb2").configure, joiner("cb3").configure] },
+        {
+          name: "founder",
+          mode: "serial",
+          units: [{ node: "cb1", steps: at("cb1", add("cb1"), add("cb2"), add("cb3")), settle: false }],
+        },
+        {
+          name: "configure",
+          mode: "parallel",
+          units: [{ node: "cb1", steps: initialize, settle: true }, joiner("cb2").configure, joiner("cb3").configure],
+        },
         { name: "activate", mode: "serial", units: [joiner("cb2").activate, joiner("cb3").activate] },
       ],
       unreachable: {},
@@ -131,22 +123,19 @@ describe("a fresh cluster, exactly", () => {
       {
         name: "founder",
         mode: "serial",
-        units: [
-          {
-            node: "cb1",
-            steps: at("cb1", add("cb1"), add("cb2"), add("cb3"), DISABLE, CLUSTER_ENABLE, { op: "initialize" }, ENABLE),
-            settle: true,
-          },
-        ],
+        units: [{ node: "cb1", steps: at("cb1", add("cb1"), add("cb2"), add("cb3")), settle: false }],
       },
       {
         name: "configure",
         mode: "parallel",
-        units: ["cb2", "cb3"].map((node) => ({
-          node,
-          steps: at(node, addSecret("cb1"), addSecret("cb2"), addSecret("cb3")),
-          settle: false,
-        })),
+        units: [
+          { node: "cb1", steps: at("cb1", DISABLE, CLUSTER_ENABLE, { op: "initialize" }, ENABLE), settle: true },
+          ...["cb2", "cb3"].map((node) => ({
+            node,
+            steps: at(node, addSecret("cb1"), addSecret("cb2"), addSecret("cb3")),
+            settle: false,
+          })),
+        ],
       },
       {
         name: "activate",
@@ -226,7 +215,7 @@ describe("a cluster without a leader, exact error", () => {
     for (const node of ["cb1", "cb2", "cb3"]) facts[node] = stopped(facts[node]);
     const plan = planCluster(labIntent(), facts, { rememberedMembers: ["cb1", "cb2", "cb3"] });
     expect(plan.phases).toEqual([
-      { name: "founder", mode: "serial", units: [{ node: "cb1", steps: at("cb1", ENABLE), settle: false }] },
+      { name: "configure", mode: "parallel", units: [{ node: "cb1", steps: at("cb1", ENABLE), settle: false }] },
       {
         name: "activate",
         mode: "serial",
@@ -280,14 +269,14 @@ describe("comparing stored XMPP settings", () => {
     const listen: Op = { op: "setListen", interfaces: ["a", "b"] };
     expect(planCluster(intent, facts).phases).toEqual([
       {
-        name: "founder",
-        mode: "serial",
-        units: [{ node: "cb1", steps: at("cb1", listen, DISABLE, ENABLE), settle: true }],
+        name: "settings",
+        mode: "parallel",
+        units: ["cb1", "cb2", "cb3"].map((node) => ({ node, steps: at(node, listen), settle: false })),
       },
       {
         name: "configure",
         mode: "parallel",
-        units: ["cb2", "cb3"].map((node) => ({ node, steps: at(node, listen), settle: false })),
+        units: [{ node: "cb1", steps: at("cb1", DISABLE, ENABLE), settle: true }],
       },
       {
         name: "activate",
@@ -304,14 +293,14 @@ describe("comparing stored XMPP settings", () => {
     facts.cb3.xmpp.caBundleFile = "old-bundle.cer";
     expect(planCluster(labIntent(), facts).phases).toEqual([
       {
-        name: "founder",
-        mode: "serial",
-        units: [{ node: "cb1", steps: at("cb1", CERTS, DISABLE, ENABLE), settle: true }],
+        name: "settings",
+        mode: "parallel",
+        units: ["cb1", "cb2", "cb3"].map((node) => ({ node, steps: at(node, CERTS), settle: false })),
       },
       {
         name: "configure",
         mode: "parallel",
-        units: ["cb2", "cb3"].map((node) => ({ node, steps: at(node, CERTS), settle: false })),
+        units: [{ node: "cb1", steps: at("cb1", DISABLE, ENABLE), settle: true }],
       },
       {
         name: "activate",
@@ -329,7 +318,7 @@ describe("comparing stored XMPP settings", () => {
     facts.cb2.xmpp.caBundleFile = null;
     const certs: Op = { op: "setCerts", keyFile: "abhiall.key", certFile: "abhiall.cer" };
     expect(planCluster(intent, facts).phases).toEqual([
-      { name: "configure", mode: "parallel", units: [{ node: "cb3", steps: at("cb3", certs), settle: false }] },
+      { name: "settings", mode: "parallel", units: [{ node: "cb3", steps: at("cb3", certs), settle: false }] },
       { name: "activate", mode: "serial", units: [{ node: "cb3", steps: at("cb3", DISABLE, ENABLE), settle: true }] },
     ]);
   });
@@ -338,7 +327,7 @@ describe("comparing stored XMPP settings", () => {
     const facts = convergedLab();
     facts.cb2.xmpp.domain = "example.org";
     expect(planCluster(labIntent(), facts).phases).toEqual([
-      { name: "configure", mode: "parallel", units: [{ node: "cb2", steps: at("cb2", DOMAIN), settle: false }] },
+      { name: "settings", mode: "parallel", units: [{ node: "cb2", steps: at("cb2", DOMAIN), settle: false }] },
       { name: "activate", mode: "serial", units: [{ node: "cb2", steps: at("cb2", DISABLE, ENABLE), settle: true }] },
     ]);
   });
@@ -354,10 +343,11 @@ describe("the founder's own changes", () => {
 
   it("restarts the founder after a trust change by default, and it settles", () => {
     expect(planCluster(newTrust(), convergedLab()).phases).toEqual([
+      { name: "settings", mode: "parallel", units: [{ node: "cb1", steps: at("cb1", trust), settle: false }] },
       {
-        name: "founder",
-        mode: "serial",
-        units: [{ node: "cb1", steps: at("cb1", trust, DISABLE, ENABLE), settle: true }],
+        name: "configure",
+        mode: "parallel",
+        units: [{ node: "cb1", steps: at("cb1", DISABLE, ENABLE), settle: true }],
       },
     ]);
   });
@@ -365,7 +355,7 @@ describe("the founder's own changes", () => {
   it("does not restart or settle the founder after a trust change when restartAfterTrustChange is false", () => {
     const intent = { ...newTrust(), restartAfterTrustChange: false };
     expect(planCluster(intent, convergedLab()).phases).toEqual([
-      { name: "founder", mode: "serial", units: [{ node: "cb1", steps: at("cb1", trust), settle: false }] },
+      { name: "settings", mode: "parallel", units: [{ node: "cb1", steps: at("cb1", trust), settle: false }] },
     ]);
   });
 
@@ -454,7 +444,7 @@ describe("remembered and stopped members", () => {
     facts.cb3.xmpp.domain = "old.example";
     const plan = planCluster(labIntent(), facts, { rememberedMembers: ["cb1", "cb2", "cb3"] });
     expect(plan.phases).toEqual([
-      { name: "configure", mode: "parallel", units: [{ node: "cb3", steps: at("cb3", DOMAIN), settle: false }] },
+      { name: "settings", mode: "parallel", units: [{ node: "cb3", steps: at("cb3", DOMAIN), settle: false }] },
       {
         name: "activate",
         mode: "serial",
@@ -479,16 +469,17 @@ describe("remembered and stopped members", () => {
     expect(plan.initialize).toBe(false);
     expect(plan.secretSources).toEqual({ cb1: "cb2", cb2: "cb2", cb3: "cb2" });
     expect(plan.phases).toEqual([
-      { name: "founder", mode: "serial", units: [{ node: "cb2", steps: at("cb2", ENABLE), settle: false }] },
+      {
+        name: "settings",
+        mode: "parallel",
+        units: [{ node: "cb1", steps: at("cb1", DOMAIN, LISTEN, CERTS, TRUST), settle: false }],
+      },
       {
         name: "configure",
         mode: "parallel",
         units: [
-          {
-            node: "cb1",
-            steps: at("cb1", DOMAIN, LISTEN, CERTS, TRUST, addSecret("cb1"), addSecret("cb2"), addSecret("cb3")),
-            settle: false,
-          },
+          { node: "cb2", steps: at("cb2", ENABLE), settle: false },
+          { node: "cb1", steps: at("cb1", addSecret("cb1"), addSecret("cb2"), addSecret("cb3")), settle: false },
         ],
       },
       {

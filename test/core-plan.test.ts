@@ -65,13 +65,23 @@ describe("a fresh cluster", () => {
     expect(addSecret).toEqual({ op: "addSecret", bridge: "cb2", node: "cb2" });
   });
 
-  it("runs the founder, then the joiners' settings in parallel, then one activation at a time", () => {
+  it("runs every node's settings at once, the founder's Call Bridges, its activation alongside the others' secrets, then one activation at a time", () => {
     expect(plan.phases.map((p) => [p.name, p.mode, p.units.map((u) => [u.node, u.settle])])).toEqual([
-      ["founder", "serial", [["cb1", true]]],
+      [
+        "settings",
+        "parallel",
+        [
+          ["cb1", false],
+          ["cb2", false],
+          ["cb3", false],
+        ],
+      ],
+      ["founder", "serial", [["cb1", false]]],
       [
         "configure",
         "parallel",
         [
+          ["cb1", true],
           ["cb2", false],
           ["cb3", false],
         ],
@@ -234,10 +244,10 @@ describe("minimal repair of drift", () => {
     expect(plan.initialize).toBe(false);
     expect(run(plan)).toEqual([
       "cb1: xmpp certs xmpp-shared-2.key xmpp-shared-2.cer",
-      "cb1: xmpp disable",
-      "cb1: xmpp enable",
       "cb2: xmpp certs xmpp-shared-2.key xmpp-shared-2.cer",
       "cb3: xmpp certs xmpp-shared-2.key xmpp-shared-2.cer",
+      "cb1: xmpp disable",
+      "cb1: xmpp enable",
       "cb2: xmpp disable",
       "cb2: xmpp enable",
       "cb3: xmpp disable",
@@ -407,14 +417,14 @@ describe("adding and removing nodes", () => {
     const plan = planCluster(intent, { ...convergedLab(), cb4: blankFacts("cb4") });
     expect(run(plan)).toEqual([
       "cb1: xmpp cluster trust trust-4.cer",
-      "cb1: xmpp disable",
-      "cb1: xmpp enable",
       "cb2: xmpp cluster trust trust-4.cer",
       "cb3: xmpp cluster trust trust-4.cer",
       "cb4: xmpp domain tptac9.com",
       "cb4: xmpp listen a",
       "cb4: xmpp certs abhiall.key abhiall.cer certall.cer",
       "cb4: xmpp cluster trust trust-4.cer",
+      "cb1: xmpp disable",
+      "cb1: xmpp enable",
       "cb4: xmpp callbridge add-secret cb1",
       "cb4: xmpp callbridge add-secret cb2",
       "cb4: xmpp callbridge add-secret cb3",
@@ -447,9 +457,9 @@ describe("adding and removing nodes", () => {
       "cb1: xmpp cluster remove 10.106.81.32:5222",
       "cb3: xmpp reset",
       "cb1: xmpp cluster trust trust-2.cer",
+      "cb2: xmpp cluster trust trust-2.cer",
       "cb1: xmpp disable",
       "cb1: xmpp enable",
-      "cb2: xmpp cluster trust trust-2.cer",
       "cb2: xmpp disable",
       "cb2: xmpp enable",
     ]);

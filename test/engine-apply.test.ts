@@ -135,8 +135,16 @@ describe("applyCluster", () => {
       "xmpp enable",
     ];
     const joiner = [...PLANNED, ...ADD_SECRETS, ...JOIN, "xmpp cluster status", ...READS];
+    // The founder's list is read for the secrets right after its adds, while it initializes the joiners take them.
     expect(result.executed).toEqual({
-      cb1: [...PLANNED, ...founder, "xmpp cluster status", "xmpp callbridge list", ...READS],
+      cb1: [
+        ...PLANNED,
+        ...founder.slice(0, 3),
+        "xmpp callbridge list",
+        ...founder.slice(3),
+        "xmpp cluster status",
+        ...READS,
+      ],
       cb2: joiner,
       cb3: joiner,
     });

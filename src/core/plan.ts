@@ -35,7 +35,7 @@ export interface Unit {
 
 /** Phases run in order; a parallel phase runs its units at once, a serial one unit after unit. */
 export interface Phase {
-  name: "leave" | "founder" | "configure" | "activate" | "teardown";
+  name: "leave" | "settings" | "founder" | "configure" | "activate" | "teardown";
   mode: "parallel" | "serial";
   units: Unit[];
 }
@@ -234,16 +234,17 @@ export function planCluster(
     return { node: leaver.name, steps: leaveOwnSteps(leaver.name, leaver.facts, removal), settle: false };
   });
 
-  const founderUnit = (): Unit => {
+  /** The founder's three units: its settings, its Call Bridges (whose secrets the others take), its activation. */
+  const founderUnits = () => {
     const f = facts[founder.name];
     const configure = configureOps(founder, intent.domain, f);
-    const bridges = callBridgeOps(f, intent.callBridges, expected, true);
     const activation = initialize ? sequences.initialize(founder.name) : restartSteps(founder, configure, true);
+    const unit = (steps: Step[], settle = false): Unit => ({ node: founder.name, steps, settle });
     return {
-      node: founder.name,
-      steps: [...on(founder.name, [...configure, ...bridges]), ...activation],
+      settings: unit(on(founder.name, configure)),
+      bridges: unit(on(founder.name, callBridgeOps(f, intent.callBridges, expected, true))),
       // After a full stop the founder alone has no majority: it settles once the next member is back.
-      settle: activation.length > 0 && (initialize || live.length > 0),
+      activation: unit(activation, activation.length > 0 && (initialize || live.length > 0)),
     };
   };
 
@@ -257,15 +258,20 @@ export function planCluster(
     return restartOps.length > 0 ? sequences.restart(node.name) : [];
   };
 
-  const configureUnits: Unit[] = [];
+  const ofFounder = founder ? founderUnits() : undefined;
+  // Settings never restart a node by themselves, so every node takes its own at once; the others' secrets wait for
+  // the founder's Call Bridges, and are given while the founder activates.
+  const settingsUnits: Unit[] = ofFounder ? [ofFounder.settings] : [];
+  const configureUnits: Unit[] = ofFounder ? [ofFounder.activation] : [];
   const activateUnits: Unit[] = [];
   for (const node of ordered) {
     if (node === founder) continue;
     const f = facts[node.name];
     const configure = configureOps(node, intent.domain, f);
+    settingsUnits.push({ node: node.name, steps: on(node.name, configure), settle: false });
     configureUnits.push({
       node: node.name,
-      steps: on(node.name, [...configure, ...callBridgeOps(f, intent.callBridges, expected, false)]),
+      steps: on(node.name, callBridgeOps(f, intent.callBridges, expected, false)),
       settle: false,
     });
     const lister = listerOf(node.xmppAddress, node.name);
@@ -288,7 +294,8 @@ export function planCluster(
 
   const phases: Phase[] = [
     { name: "leave", mode: "serial", units: leave },
-    { name: "founder", mode: "serial", units: founder ? [founderUnit()] : [] },
+    { name: "settings", mode: "parallel", units: settingsUnits },
+    { name: "founder", mode: "serial", units: ofFounder ? [ofFounder.bridges] : [] },
     { name: "configure", mode: "parallel", units: configureUnits },
     { name: "activate", mode: "serial", units: activateUnits },
   ];
