@@ -208,6 +208,33 @@ describe("applyCluster", () => {
     expect(result.secrets).toEqual(SECRETS);
   });
 
+  it("replaces a Call Bridge: the founder deletes the old and adds the new, the others take the new secret", async () => {
+    const lab = labOf(member(CB1), member(CB2), member(CB3));
+    const result = await applyCluster(operation(lab, { intent: labIntent({ callBridges: ["cb1", "cb2", "cb4"] }) }));
+    const made = `${CB1}-made-cb4`;
+    expect(result.executed.cb1).toEqual([
+      ...PLANNED,
+      "xmpp callbridge del cb3",
+      "xmpp callbridge add cb4",
+      "xmpp callbridge list",
+      ...READS,
+    ]);
+    for (const node of ["cb2", "cb3"]) {
+      expect(result.executed[node]).toEqual([
+        ...PLANNED,
+        "xmpp callbridge del cb3",
+        "xmpp callbridge add-secret cb4",
+        ...READS,
+      ]);
+      expect(lab.node(node).state.bridges).toEqual([
+        { name: "cb1", secret: SECRETS.cb1 },
+        { name: "cb2", secret: SECRETS.cb2 },
+        { name: "cb4", secret: made },
+      ]);
+    }
+    expect(result.secrets).toEqual({ cb1: SECRETS.cb1, cb2: SECRETS.cb2, cb4: made });
+  });
+
   it("keeps a secret read before when the founder's list shows none for it after adding a bridge", async () => {
     const lab = labOf(member(CB1), member(CB2), {
       ...member(CB3),
