@@ -139,7 +139,7 @@ function why(r: Report): string[] {
     out.push(
       `- **Serial baseline.** At N = ${r.serialN} one node at a time is less than 2× slower in ${slow.length} cell(s): ` +
         "the activations (restart, initialize, join) are one node at a time in both runs, for safety, so only the settings " +
-        "and the Call Bridge secrets gain from parallel nodes. The gap grows with M.",
+        "and the Call Bridge secrets (given while the initializer activates) gain from parallel nodes. The gap grows with M.",
     );
   }
   return out.length > 0 ? ["## Where a target is missed, and why", "", ...out, ""] : [];
