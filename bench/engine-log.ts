@@ -13,6 +13,9 @@ export interface Milestones {
 }
 
 const LINE = /"time":"([^"]+)".*?"msg":"(.*?)","v"/;
+/** The program registers its stack resource, then (once its modules are loaded and built) its first resource. */
+const STACK_REGISTERED = /RegisterResource received: t=pulumi:pulumi:Stack/;
+const FIRST_RESOURCE = /RegisterResource received: t=(?!pulumi:pulumi:Stack)/;
 
 function events(log: string): { t: number; msg: string }[] {
   const found: { t: number; msg: string }[] = [];
@@ -47,8 +50,8 @@ export function coldPhases(log: string): Phase[] {
       new RegExp(`^Provider\\[[^\\]]+\\]\\.${op}\\(urn:[^)]*${type}::[^)]*\\) executing`),
       new RegExp(`^Provider\\[[^\\]]+\\]\\.${op}\\(urn:[^)]*${type}::[^)]*\\) success`),
     );
-  const stack = all.find((e) => /RegisterResource received: t=pulumi:pulumi:Stack/.test(e.msg));
-  const built = all.find((e) => /RegisterResource received: t=(?!pulumi:pulumi:Stack)/.test(e.msg));
+  const stack = all.find((e) => STACK_REGISTERED.test(e.msg));
+  const built = all.find((e) => FIRST_RESOURCE.test(e.msg));
   const done = all.find((e) => /Update\(preview=false\) complete/.test(e.msg));
   if (!stack || !built || !done) throw new Error("the engine log does not show a whole up");
   const verified = all.filter((e) => /ClusterVerification::[^)]*\) success/.test(e.msg)).at(-1) ?? done;
@@ -80,8 +83,8 @@ export function milestones(log: string): Milestones {
   const checkStart = at(/Check\(urn:[^)]*XmppCluster::[^)]*\) executing/);
   const checkEnd = at(/Check\(urn:[^)]*XmppCluster::[^)]*\) success/);
   return {
-    programStarted: need(/RegisterResource received: t=pulumi:pulumi:Stack/, "the program's stack resource"),
-    programBuilt: at(/RegisterResource received: t=(?!pulumi:pulumi:Stack)/),
+    programStarted: need(STACK_REGISTERED, "the program's stack resource"),
+    programBuilt: at(FIRST_RESOURCE),
     providerRequested: at(/ProviderRegistry\.Check\(urn:[^)]*pulumi:providers:pulumi-nodejs::default\) executing/),
     providerReady: at(/Handshake: .*pulumi-resource-pulumi-nodejs/),
     resources: all.filter((e) => /^ResourceMonitor\.RegisterResource received: /.test(e.msg)).length,

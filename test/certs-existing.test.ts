@@ -24,13 +24,12 @@ vi.mock("../src/clients/mmp/session", async (importOriginal) => {
   };
 });
 
-import { type SimCluster, startSimCluster } from "../sim";
+import type { SimCluster } from "../sim";
 import { type MmpSession, type MmpTarget, type RunOptions, withMmpSession } from "../src/clients/mmp/session";
 import { parsePkiMatch } from "../src/core/certs/existing-files";
 import * as impl from "../src/resources/certs/existing-node-files.provider";
-import { setProviderConfig } from "../src/resources/dynamic/provider-config";
 import { type Issued, TestPki } from "./certs-fixtures";
-import { loopbackSubnet } from "./sim-support/loopback-net";
+import { startOneNode } from "./support/one-node";
 
 let sim: SimCluster;
 let pki: TestPki;
@@ -50,19 +49,9 @@ beforeAll(async () => {
   pki = new TestPki();
   leaf = pki.issue();
   other = pki.issue();
-  sim = await startSimCluster({ nodes: [{ name: "cb1", host: `${loopbackSubnet()}.1` }] });
-  const node = sim.node("cb1");
-  setProviderConfig({ get: (key) => (key === "proj:mmpPassword" ? "admin" : undefined) });
-  const mmp = {
-    node: "cb1",
-    host: node.host,
-    port: node.sshPort,
-    username: "admin",
-    passwordKey: "proj:mmpPassword",
-    hostKeyFingerprint: node.hostKeyFingerprint,
-    trustOnFirstUse: false,
-    timeoutSeconds: 10,
-  };
+  const one = await startOneNode();
+  sim = one.sim;
+  const mmp = one.mmp;
   target = { ...mmp, password: "admin", timeoutMs: 10_000 };
   inputs = {
     mmp,

@@ -1,12 +1,11 @@
 import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type SimCluster, startSimCluster } from "../sim";
+import type { SimCluster } from "../sim";
 import { withMmpSession } from "../src/clients/mmp/session";
 import { csrPublicKeyDer } from "../src/core/certs/csr-public-key";
 import * as impl from "../src/resources/certs/node-csr.provider";
-import { setProviderConfig } from "../src/resources/dynamic/provider-config";
 import { ALL_NAMES, DOMAIN } from "./certs-fixtures";
-import { loopbackSubnet } from "./sim-support/loopback-net";
+import { startOneNode } from "./support/one-node";
 
 /** The NodeCsr provider against one simulated CMS node over real SSH/SFTP (no engine). */
 describe("NodeCsr on a simulated node", () => {
@@ -14,22 +13,12 @@ describe("NodeCsr on a simulated node", () => {
   let inputs: impl.NodeCsrInputs;
 
   beforeAll(async () => {
-    sim = await startSimCluster({ nodes: [{ name: "cb1", host: `${loopbackSubnet()}.1` }] });
-    const node = sim.node("cb1");
-    setProviderConfig({ get: (key) => (key === "proj:mmpPassword" ? "admin" : undefined) });
+    const one = await startOneNode();
+    sim = one.sim;
     inputs = {
       node: "cb1",
       unit: "shared",
-      mmp: {
-        node: "cb1",
-        host: node.host,
-        port: node.sshPort,
-        username: "admin",
-        passwordKey: "proj:mmpPassword",
-        hostKeyFingerprint: node.hostKeyFingerprint,
-        trustOnFirstUse: false,
-        timeoutSeconds: 10,
-      },
+      mmp: one.mmp,
       commonName: DOMAIN,
       subjectAltNames: ALL_NAMES,
       subject: { O: "Cisco TAC", OU: "Collab", C: "IN" },

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type SimCluster, startSimCluster } from "../sim";
+import type { SimCluster } from "../sim";
 import * as nodeFile from "../src/resources/certs/node-file.provider";
-import { setProviderConfig } from "../src/resources/dynamic/provider-config";
-import { loopbackSubnet } from "./sim-support/loopback-net";
+import { startOneNode } from "./support/one-node";
 
 /** The NodeFile provider against one simulated CMS node over real SSH/SFTP (no engine). */
 describe("NodeFile on a simulated node", () => {
@@ -10,19 +9,7 @@ describe("NodeFile on a simulated node", () => {
   let mmp: nodeFile.NodeFileInputs["mmp"];
 
   beforeAll(async () => {
-    sim = await startSimCluster({ nodes: [{ name: "cb1", host: `${loopbackSubnet()}.1` }] });
-    const node = sim.node("cb1");
-    setProviderConfig({ get: (key) => (key === "proj:mmpPassword" ? "admin" : undefined) });
-    mmp = {
-      node: "cb1",
-      host: node.host,
-      port: node.sshPort,
-      username: "admin",
-      passwordKey: "proj:mmpPassword",
-      hostKeyFingerprint: node.hostKeyFingerprint,
-      trustOnFirstUse: false,
-      timeoutSeconds: 10,
-    };
+    ({ sim, mmp } = await startOneNode());
   });
   afterAll(() => sim?.stop());
 

@@ -225,7 +225,7 @@ export async function check(
   const { plan, refusals } = await previewPlan(news, replacing ? undefined : olds);
   if (refusals.length > 0) return { failures: refusals.map((reason) => ({ property: "nodes", reason })) };
   const converged = Object.keys(plan).length === 0;
-  const checkId = converged && !replacing && olds.checkId ? olds.checkId : randomUUID();
+  const checkId = converged && olds.checkId ? olds.checkId : randomUUID();
   checkedHere.add(checkId);
   return { inputs: { ...news, plan, checkId } };
 }
