@@ -104,11 +104,15 @@ async function noOp(): Promise<Report["noOp"]> {
   }
 }
 
+/**
+ * One cold `up`. Forced serial (`oneNodeAtATime`, with the engine's `--parallel 1`): one resource at a time, and in
+ * the cluster's one node at a time, as an admin following the TechNote by hand would work.
+ */
 async function cold(n: number, m: number, oneNodeAtATime: boolean) {
   const sim = await startSite(n, LATENCY_MS);
   const stack = await siteStack(sim, m, oneNodeAtATime ? { oneNodeAtATime: true } : {});
   try {
-    const run = await counted(sim, () => timed(() => stack.up()));
+    const run = await counted(sim, () => timed(() => stack.up(oneNodeAtATime ? { parallel: 1 } : {})));
     const outputs = run.value.value.outputs;
     const findings = (outputs.verificationFindings?.value ?? []) as string[];
     const leader = String(outputs.leader?.value ?? "");

@@ -18,6 +18,7 @@ import {
   withPlannedCluster,
 } from "../src/engine/apply";
 import { readFacts } from "../src/engine/read-facts";
+import { verifyClusterOutcome } from "../src/engine/verify-cluster";
 import { convergedFacts, LAB, labIntent, SECRETS } from "./support/facts";
 import { blankState, type NodeState, ScriptedLab } from "./support/scripted-session";
 
@@ -525,6 +526,21 @@ describe("applyCluster: phases", () => {
     expect(nodeRuns(parallel.log).length).toBeGreaterThan(5);
   });
 
+  /** The node of every logged command, each run of one node's commands folded into one entry. */
+  const allRuns = (log: string[]) =>
+    log.map((e) => e.slice(0, e.indexOf(":"))).filter((node, i, all) => i === 0 || all[i - 1] !== node);
+
+  it("reads the nodes one at a time too with oneNodeAtATime: facts, prerequisites, steps, the result", async () => {
+    const lab = fresh();
+    await applyCluster(operation(lab, { oneNodeAtATime: true }));
+    const reads = ["cb1", "cb2", "cb3"];
+    expect(allRuns(lab.log)).toEqual([...reads, ...reads, "cb1", "cb2", "cb3", "cb2", "cb3", ...reads]);
+    const parallel = fresh();
+    await applyCluster(operation(parallel));
+    expect(allRuns(parallel.log).slice(0, 6)).toEqual(reads.concat(reads));
+    expect(allRuns(parallel.log).length).toBeGreaterThan(30);
+  });
+
   it("activates the nodes at once with serializeActivation false", async () => {
     const lab = twoJoiners();
     await applyCluster(operation(lab, { serializeActivation: false }));
@@ -688,14 +704,46 @@ describe("waitUntilClustered", () => {
   });
 });
 
+describe("verifyClusterOutcome", () => {
+  it("reads the nodes one at a time with oneNodeAtATime, all at once without", async () => {
+    const look = async (oneNodeAtATime: boolean) => {
+      const lab = converged();
+      const { findings } = await verifyClusterOutcome({
+        expected: { nodes: LAB, callBridges: Object.keys(SECRETS) },
+        targets: TARGETS,
+        bridges: [],
+        timeoutMs: 0,
+        connect: lab.connect,
+        oneNodeAtATime,
+      });
+      expect(findings).toEqual([]);
+      return lab.log;
+    };
+    const reads = (node: string) => READS.map((c) => `${node}: ${c}`);
+    expect(await look(true)).toEqual([...reads("cb1"), ...reads("cb2"), ...reads("cb3")]);
+    expect((await look(false)).slice(0, 3)).toEqual(["cb1: version", "cb2: version", "cb3: version"]);
+  });
+});
+
 describe("teardownCluster", () => {
   const nodes = LAB.map((n, i) => ({ ...n, target: TARGETS[i] }));
   const leave = ["xmpp disable", "xmpp cluster disable", "xmpp reset"];
   const removal = (host: string) => ["xmpp cluster status", `xmpp cluster remove ${peer(host)}`, "xmpp cluster status"];
 
+  it("reads the nodes one at a time before the leaves with oneNodeAtATime", async () => {
+    const lab = converged();
+    const parallel = converged();
+    await teardownCluster(nodes, "cb1", { connect: lab.connect, oneNodeAtATime: true });
+    await teardownCluster(nodes, "cb1", { connect: parallel.connect });
+    const reads = (node: string) => READS.map((c) => `${node}: ${c}`);
+    expect(lab.log.slice(0, 12)).toEqual([...reads("cb1"), ...reads("cb2"), ...reads("cb3")]);
+    expect(lab.log.slice(12)).toEqual(parallel.log.slice(12));
+    expect(parallel.log.slice(0, 3)).toEqual(["cb1: version", "cb2: version", "cb3: version"]);
+  });
+
   it("lets the others leave one at a time, each entry removed on the initializer, which leaves last", async () => {
     const lab = converged();
-    const executed = await teardownCluster(nodes, "cb1", undefined, lab.connect);
+    const executed = await teardownCluster(nodes, "cb1", { connect: lab.connect });
     expect(executed).toEqual({
       cb1: [...READS, ...removal(CB2), ...removal(CB3), ...leave],
       cb2: [...READS, ...leave],
@@ -717,7 +765,10 @@ describe("teardownCluster", () => {
     const lab = converged();
     lab.node("cb2").state.down = "ECONNREFUSED";
     const lines: string[] = [];
-    const executed = await teardownCluster(nodes, "cb1", (line) => lines.push(line), lab.connect);
+    const executed = await teardownCluster(nodes, "cb1", {
+      progress: (line) => lines.push(line),
+      connect: lab.connect,
+    });
     expect(executed).toEqual({ cb1: [...READS, ...removal(CB3), ...leave], cb3: [...READS, ...leave] });
     expect(untimed(lines)).toEqual([
       `[cb2] unreachable: connect ${CB2}:22: ECONNREFUSED`,
@@ -737,7 +788,10 @@ describe("teardownCluster", () => {
     const lab = converged();
     lab.node("cb1").rules.push({ match: `xmpp cluster remove ${peer(CB2)}`, fail: "peer not known" });
     const lines: string[] = [];
-    const executed = await teardownCluster(nodes, "cb1", (line) => lines.push(line), lab.connect);
+    const executed = await teardownCluster(nodes, "cb1", {
+      progress: (line) => lines.push(line),
+      connect: lab.connect,
+    });
     expect(executed.cb1).toEqual([...READS, ...removal(CB2).slice(0, 2), ...removal(CB3), ...leave]);
     expect(untimed(lines.filter((l) => l.startsWith("[cb1] ")))).toEqual([
       "[cb1] read: 4 commands (T)",
@@ -753,7 +807,7 @@ describe("teardownCluster", () => {
     const lab = converged();
     const bug = new TypeError("not an MMP failure");
     lab.node("cb1").rules.push({ match: `xmpp cluster remove ${peer(CB2)}`, fail: bug });
-    expect(await rejection(teardownCluster(nodes, "cb1", undefined, lab.connect))).toBe(bug);
+    expect(await rejection(teardownCluster(nodes, "cb1", { connect: lab.connect }))).toBe(bug);
     expect(["cb1", "cb2", "cb3"].map((n) => lab.node(n).commands)).toEqual([
       [...READS, ...removal(CB2).slice(0, 2)],
       [...READS, ...leave.slice(0, 2)],
@@ -870,7 +924,7 @@ describe("ownership markers", () => {
     const lab = converged();
     lab.node("cb2").files.set(OWNER_FILE, marker(OTHER));
     const nodes = LAB.map((n, i) => ({ name: n.name, xmppAddress: n.xmppAddress, target: TARGETS[i] }));
-    await teardownCluster(nodes, "cb1", undefined, lab.connect);
+    await teardownCluster(nodes, "cb1", { connect: lab.connect });
     expect(["cb1", "cb2", "cb3"].map((n) => lab.node(n).listings)).toEqual([0, 0, 0]);
     expect(lab.node("cb2").files.get(OWNER_FILE)).toBe(marker(OTHER));
   });
@@ -881,7 +935,11 @@ describe("ownership markers", () => {
     lab.node("cb2").files.set(OWNER_FILE, marker(OTHER));
     const lines: string[] = [];
     const nodes = LAB.map((n, i) => ({ name: n.name, xmppAddress: n.xmppAddress, target: TARGETS[i] }));
-    const executed = await teardownCluster(nodes, "cb1", (l) => lines.push(l), lab.connect, ME);
+    const executed = await teardownCluster(nodes, "cb1", {
+      progress: (l) => lines.push(l),
+      connect: lab.connect,
+      owner: ME,
+    });
     expect(held(lab)).toEqual(["", OTHER, ""]);
     expect(lines[0]).toBe(`[cb2] not reset: cb2 is managed by stack "${OTHER}" (since 2026-12-01T10:00:00.000Z)`);
     expect(executed.cb2).toEqual([]);

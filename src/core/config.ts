@@ -121,7 +121,7 @@ export const clusterConfigSchema = z
       .boolean()
       .default(false)
       .describe(
-        "Run every step on one node at a time, as an admin following the TechNote by hand would (slower). By default the settings and Call Bridge secrets go to all nodes in parallel and only the activations (restart, initialize, join) run one node at a time.",
+        "Talk to one node at a time, as an admin following the TechNote by hand would (slower): every read of the nodes and every step, and the verification's reads. With `pulumi up --parallel 1` the engine also uploads the certificates and points the Call Bridges one at a time. By default the reads, settings and Call Bridge secrets go to all nodes in parallel and only the activations (restart, initialize, join) run one node at a time.",
       ),
     confirmNodeRemoval: z
       .boolean()

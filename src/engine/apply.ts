@@ -29,7 +29,10 @@ export interface ClusterOperation {
   settleTimeoutMs: number;
   /** Activate (restart, initialize, join) one node at a time. Turning this off is only for measurements. */
   serializeActivation?: boolean;
-  /** Every phase one unit at a time: one node and one command at a time, as an admin would work by hand. */
+  /**
+   * One node at a time, as an admin would work by hand: every phase one unit at a time, and every read of the nodes
+   * (facts, prerequisites, owner markers) one node after another.
+   */
   oneNodeAtATime?: boolean;
   /** Told each node's reads and each step as it completes. */
   progress?: Progress;
@@ -112,6 +115,7 @@ export async function withPlannedCluster<T>(
     [...op.targets, ...op.leavers.map((l) => l.target)],
     op.progress,
     op.connect,
+    op.oneNodeAtATime === true,
   );
   try {
     return await fn(sessions, await gatherAndPlan(op, sessions));
@@ -330,21 +334,26 @@ export async function applyCluster(op: ClusterOperation): Promise<ClusterApplyRe
   });
 }
 
-/**
- * Tears the cluster down: the other nodes leave one at a time, the initializer last. Unreachable nodes are skipped.
- * With `owner`, that stack's marker is removed from each node reached.
- */
+export interface TeardownOptions {
+  progress?: Progress;
+  connect?: Connect;
+  /** This stack: its marker is removed from each node reached, and a node another stack holds is not reset. */
+  owner?: string;
+  /** Read the nodes one at a time too (the leaves always are). */
+  oneNodeAtATime?: boolean;
+}
+
+/** Tears the cluster down: the other nodes leave one at a time, the initializer last. Unreachable nodes are skipped. */
 export async function teardownCluster(
   nodes: { name: string; xmppAddress: string; target: MmpTarget }[],
   initializer: string,
-  report: Progress = () => {},
-  connect?: Connect,
-  owner?: string,
+  { progress: report = () => {}, connect, owner, oneNodeAtATime = false }: TeardownOptions = {},
 ): Promise<Record<string, string[]>> {
   const sessions = await NodeSessions.open(
     nodes.map((n) => n.target),
     report,
     connect,
+    oneNodeAtATime,
   );
   try {
     const kept = owner ? await heldByOthers(sessions, owner, report) : new Set<string>();

@@ -18,13 +18,11 @@ export interface Ownership {
 
 /** Reads each node's owner marker over SFTP (one listing and, when present, one download per node). */
 export async function readOwners(sessions: NodeSessions, nodes: string[]): Promise<Record<string, NodeOwner>> {
-  const entries = await Promise.all(
-    nodes.map(async (node): Promise<[string, NodeOwner]> => {
-      const session = sessions.get(node);
-      if (!(await session.list()).includes(OWNER_FILE)) return [node, { kind: "none" }];
-      return [node, parseMarker((await session.download(OWNER_FILE)).toString("utf8"))];
-    }),
-  );
+  const entries = await sessions.each(nodes, async (node): Promise<[string, NodeOwner]> => {
+    const session = sessions.get(node);
+    if (!(await session.list()).includes(OWNER_FILE)) return [node, { kind: "none" }];
+    return [node, parseMarker((await session.download(OWNER_FILE)).toString("utf8"))];
+  });
   return Object.fromEntries(entries);
 }
 
@@ -54,16 +52,16 @@ export async function claimNodes(
 ): Promise<string[]> {
   const nodes = nodesToClaim(ownership.stack, owners);
   const marker = renderMarker({ stack: ownership.stack, since: now.toISOString() });
-  await Promise.all(nodes.map((node) => sessions.get(node).upload(OWNER_FILE, marker)));
+  await sessions.each(nodes, (node) => sessions.get(node).upload(OWNER_FILE, marker));
   return nodes;
 }
 
 /** Removes this stack's marker from the nodes that hold it (another stack's is left alone). */
 export async function releaseNodes(sessions: NodeSessions, stack: string, nodes: string[]): Promise<void> {
   const owners = await readOwners(sessions, nodes);
-  await Promise.all(
-    Object.entries(owners)
-      .filter(([, o]) => o.kind === "marker" && o.marker.stack === stack)
-      .map(([node]) => sessions.get(node).remove(OWNER_FILE)),
+  const held = Object.entries(owners).filter(([, o]) => o.kind === "marker" && o.marker.stack === stack);
+  await sessions.each(
+    held.map(([node]) => node),
+    (node) => sessions.get(node).remove(OWNER_FILE),
   );
 }

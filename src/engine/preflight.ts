@@ -62,24 +62,22 @@ export async function preflight(
   now = new Date(),
 ): Promise<PreflightFinding[]> {
   const nodes = Object.keys(usernames);
-  const perNode = await Promise.all(
-    nodes.map(async (node) => {
-      const session = sessions.get(node);
-      // The API answers while the MMP reads run.
-      const clock = readClock(clocks[node]);
-      const read = <T>(command: string, parse: (output: string) => T) =>
-        readOrUndefined(session, command, parse, reuseWithinMs);
-      const facts = {
-        node,
-        username: usernames[node],
-        databaseCluster: await read(PREFLIGHT_COMMANDS.databaseCluster, parseDatabaseClusterStatus),
-        callBridge: await read(PREFLIGHT_COMMANDS.callBridge, parseCallBridgeStatus),
-        users: await read(PREFLIGHT_COMMANDS.users, parseUserList),
-        clock: await clock,
-      };
-      return preflightFindings(facts, now, firstBuild);
-    }),
-  );
+  const perNode = await sessions.each(nodes, async (node) => {
+    const session = sessions.get(node);
+    // The API answers while the MMP reads run.
+    const clock = readClock(clocks[node]);
+    const read = <T>(command: string, parse: (output: string) => T) =>
+      readOrUndefined(session, command, parse, reuseWithinMs);
+    const facts = {
+      node,
+      username: usernames[node],
+      databaseCluster: await read(PREFLIGHT_COMMANDS.databaseCluster, parseDatabaseClusterStatus),
+      callBridge: await read(PREFLIGHT_COMMANDS.callBridge, parseCallBridgeStatus),
+      users: await read(PREFLIGHT_COMMANDS.users, parseUserList),
+      clock: await clock,
+    };
+    return preflightFindings(facts, now, firstBuild);
+  });
   const findings = perNode.flat();
   for (const f of findings) progress(findingLine(f));
   return findings;

@@ -25,6 +25,8 @@ export interface VerifyRequest {
   /** Called with the findings of every look (1, 2, ...), before deciding whether to wait. */
   onLook?: (findings: Finding[], look: number) => void;
   connect?: Connect;
+  /** Read one node at a time (the cluster's `oneNodeAtATime`). */
+  oneNodeAtATime?: boolean;
   /** The first look may take facts this operation read at most this long ago on the same connections (NodeSessions.facts). */
   reuseFactsWithinMs?: number;
   /** Stops the wait early: the outcome is then the last look's, as after a timeout. */
@@ -82,7 +84,7 @@ const key = (f: Finding) => `${f.scenario}\n${f.subject}\n${f.problem}`;
  */
 export async function verifyClusterOutcome(req: VerifyRequest): Promise<VerifyOutcome> {
   const started = Date.now();
-  const sessions = await NodeSessions.open(req.targets, undefined, req.connect);
+  const sessions = await NodeSessions.open(req.targets, undefined, req.connect, req.oneNodeAtATime === true);
   try {
     const deadline = started + req.timeoutMs;
     let previous = new Set<string>();

@@ -14,6 +14,8 @@ export interface ClusterVerificationInputs {
   /** Changes whenever anything verified may have changed, so verification runs after every real change. */
   revision: string;
   dns?: VerifyRequest["dns"];
+  /** Read one node at a time (the cluster's `oneNodeAtATime`); absent when off. */
+  oneNodeAtATime?: boolean;
 }
 
 export interface ClusterVerificationOutputs extends ClusterVerificationInputs {
@@ -32,6 +34,7 @@ async function run(inputs: ClusterVerificationInputs, timeoutMs: number, reuseRe
     timeoutMs,
     dns: inputs.dns,
     connect: connectShared,
+    oneNodeAtATime: inputs.oneNodeAtATime === true,
     reuseFactsWithinMs: reuseReads ? REUSE_READS_WITHIN_MS : undefined,
   });
 }

@@ -23,6 +23,8 @@ export function toInputs(
     timeoutSeconds: cfg.verification.timeoutSeconds,
     revision,
     ...(dns ? { dns } : {}),
+    // Left out when off, so that stacks made before it see no change.
+    ...(cfg.oneNodeAtATime ? { oneNodeAtATime: true } : {}),
   };
 }
 

@@ -335,9 +335,7 @@ export async function remove(_id: string, props: XmppClusterOutputs): Promise<vo
   await teardownCluster(
     props.nodes.map((n) => ({ name: n.name, xmppAddress: n.xmppAddress, target: mmpTarget(n.mmp) })),
     props.initializer,
-    printProgress,
-    connectShared,
-    props.owner,
+    { progress: printProgress, connect: connectShared, owner: props.owner, oneNodeAtATime: props.oneNodeAtATime },
   );
 }
 
