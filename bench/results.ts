@@ -112,7 +112,8 @@ function why(r: Report): string[] {
     out.push(
       "- **No-op ratios.** The program's own work is the difference: loading its modules and building its " +
         `${p.resources} resources, the start of Pulumi's dynamic-provider process (${providerMs.toFixed(0)} ms here: ` +
-        "a second Node process that loads all of `@pulumi/pulumi`, including its closure serializer and TypeScript; " +
+        "Pulumi's host script starts `node` once only to resolve the host's path, then the host, a second Node process " +
+        "that loads all of `@pulumi/pulumi`'s runtime, TypeScript and npm's arborist and sigstore among it; " +
         "an empty program starts none), and the check and diff of every resource in dependency order. The program " +
         "asks for the process as it starts, but while the engine starts a provider it registers nothing else, and on " +
         "2 cores the process, the program and the engine share the CPU. The nodes themselves cost little: the " +
@@ -137,10 +138,10 @@ function why(r: Report): string[] {
   const slow = r.cells.filter((c) => c.serial && c.serial.ms / c.parallel.ms < 2);
   if (slow.length > 0) {
     out.push(
-      `- **Serial baseline.** At N = ${r.serialN} one node at a time is less than 2× slower in ${slow.length} cell(s): ` +
+      `- **Serial baseline.** At N = ${r.serialN} one node at a time is less than 2× slower at M = ${slow.map((c) => c.m).join(", ")}: ` +
         "the activations (restart, initialize, join) are one node at a time in both runs, for safety, and both runs pay the " +
-        "same fixed costs (the engine, the program, the certificates); what gains from parallel nodes is the reads, the uploads, " +
-        "the settings and the Call Bridge secrets (given while the initializer activates). The gap grows with M.",
+        "same fixed costs (the engine, the program, generating the certificates); what gains from parallel nodes is the reads, " +
+        "the uploads, the settings and the Call Bridge secrets (given while the initializer activates), and that share grows with M.",
     );
   }
   return out.length > 0 ? ["## Where a target is missed, and why", "", ...out, ""] : [];
