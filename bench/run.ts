@@ -17,7 +17,17 @@ import { engineVersion } from "../test/support/engine";
 import { blankFacts } from "../test/support/facts";
 import { criticalPath } from "./critical-path";
 import { coldPhases, milestones } from "./engine-log";
-import { counted, emptyStack, forget, previewWithLog, siteStack, startSite, timed, upWithLog } from "./engine-runs";
+import {
+  cliPreview,
+  cliUp,
+  counted,
+  emptyStack,
+  forget,
+  previewWithLog,
+  siteStack,
+  startSite,
+  upWithLog,
+} from "./engine-runs";
 import { ratioPlot } from "./plot";
 import { type Counts, type Report, writeResults } from "./results";
 
@@ -42,14 +52,14 @@ async function noOp(): Promise<Report["noOp"]> {
     const runs = { emptyUp: [] as number[], up: [] as number[], emptyPreview: [] as number[], preview: [] as number[] };
     let last: { up: Counts; preview: Counts } | undefined;
     for (let r = 0; r < ROUNDS; r++) {
-      runs.emptyUp.push((await timed(() => empty.up())).ms);
-      const up = await counted(sim, () => timed(() => stack.up()));
-      const changes = up.value.value.summary.resourceChanges ?? {};
+      runs.emptyUp.push((await cliUp(empty)).ms);
+      const up = await counted(sim, () => cliUp(stack));
+      const changes = (await stack.info())?.resourceChanges ?? {};
       if (Object.keys(changes).some((k) => k !== "same"))
         throw new Error(`the no-op up changed: ${JSON.stringify(changes)}`);
       runs.up.push(up.value.ms);
-      runs.emptyPreview.push((await timed(() => empty.preview())).ms);
-      const preview = await counted(sim, () => timed(() => stack.preview()));
+      runs.emptyPreview.push((await cliPreview(empty)).ms);
+      const preview = await counted(sim, () => cliPreview(stack));
       runs.preview.push(preview.value.ms);
       last = {
         up: { connections: up.connections, commands: up.commands },
@@ -57,8 +67,8 @@ async function noOp(): Promise<Report["noOp"]> {
       };
       log(`no-op round ${r + 1}/${ROUNDS}: up ${up.value.ms.toFixed(0)} ms, preview ${preview.value.ms.toFixed(0)} ms`);
     }
-    const ours = await previewWithLog(stack, ".");
-    const base = await previewWithLog(empty, "bench/empty-program");
+    const ours = await previewWithLog(stack);
+    const base = await previewWithLog(empty);
     // Drift made by hand on one node: the no-op's single read must see it, and the next up repair it.
     const node = sim.nodes[1];
     await withMmpSession(
@@ -74,7 +84,7 @@ async function noOp(): Promise<Report["noOp"]> {
       (s) => s.run("xmpp disable"),
     );
     const drift = await stack.preview();
-    const repair = await counted(sim, () => timed(() => stack.up()));
+    const repair = await counted(sim, () => cliUp(stack));
     const after = await stack.preview();
     return {
       medians: {
@@ -112,8 +122,8 @@ async function cold(n: number, m: number, oneNodeAtATime: boolean) {
   const sim = await startSite(n, LATENCY_MS);
   const stack = await siteStack(sim, m, oneNodeAtATime ? { oneNodeAtATime: true } : {});
   try {
-    const run = await counted(sim, () => timed(() => stack.up(oneNodeAtATime ? { parallel: 1 } : {})));
-    const outputs = run.value.value.outputs;
+    const run = await counted(sim, () => cliUp(stack, oneNodeAtATime ? ["--parallel", "1"] : []));
+    const outputs = await stack.outputs();
     const findings = (outputs.verificationFindings?.value ?? []) as string[];
     const leader = String(outputs.leader?.value ?? "");
     const peers = sim.nodes.map((x) => x.state().cluster.peers.length);
@@ -134,7 +144,7 @@ async function coldProfile(): Promise<Report["coldProfile"]> {
   const sim = await startSite(3, LATENCY_MS);
   const stack = await siteStack(sim, 3);
   try {
-    const run = await upWithLog(stack, ".");
+    const run = await upWithLog(stack);
     return { n: 3, m: 3, wallMs: run.wallMs, phases: coldPhases(run.log), bound: bound(3, 3) };
   } finally {
     await sim.stop();
