@@ -24,7 +24,7 @@ export class NodeSessions {
     readonly unreachable: Map<string, string>,
     private readonly progress: Progress,
     /** Talk to one node at a time: connect, read and write on the next node only once the last is done. */
-    readonly oneAtATime: boolean,
+    private readonly oneAtATime: boolean,
   ) {}
 
   /**
