@@ -44,6 +44,11 @@ export function emptyStack(): Promise<Stack> {
   return testStack({ workDir: "bench/empty-program" });
 }
 
+/** The empty program and one dynamic resource that does nothing: what any dynamic provider costs. */
+export function dynamicStack(): Promise<Stack> {
+  return testStack({ workDir: "bench/dynamic-program" });
+}
+
 /** Forgets a stack without destroying anything (the site it managed is stopped anyway). */
 export async function forget(stack: Stack, workDir: string): Promise<void> {
   await stack.workspace.removeStack(stack.name, { force: true });

@@ -21,6 +21,7 @@ import {
   cliPreview,
   cliUp,
   counted,
+  dynamicStack,
   emptyStack,
   forget,
   previewWithLog,
@@ -46,19 +47,30 @@ async function noOp(): Promise<Report["noOp"]> {
   const sim = await startSite(3, 0);
   const stack = await siteStack(sim, 3);
   const empty = await emptyStack();
+  const dynamic = await dynamicStack();
   try {
     await stack.up();
     await empty.up();
-    const runs = { emptyUp: [] as number[], up: [] as number[], emptyPreview: [] as number[], preview: [] as number[] };
+    await dynamic.up();
+    const runs = {
+      emptyUp: [] as number[],
+      dynamicUp: [] as number[],
+      up: [] as number[],
+      emptyPreview: [] as number[],
+      dynamicPreview: [] as number[],
+      preview: [] as number[],
+    };
     let last: { up: Counts; preview: Counts } | undefined;
     for (let r = 0; r < ROUNDS; r++) {
       runs.emptyUp.push((await cliUp(empty)).ms);
+      runs.dynamicUp.push((await cliUp(dynamic)).ms);
       const up = await counted(sim, () => cliUp(stack));
       const changes = (await stack.info())?.resourceChanges ?? {};
       if (Object.keys(changes).some((k) => k !== "same"))
         throw new Error(`the no-op up changed: ${JSON.stringify(changes)}`);
       runs.up.push(up.value.ms);
       runs.emptyPreview.push((await cliPreview(empty)).ms);
+      runs.dynamicPreview.push((await cliPreview(dynamic)).ms);
       const preview = await counted(sim, () => cliPreview(stack));
       runs.preview.push(preview.value.ms);
       last = {
@@ -89,8 +101,10 @@ async function noOp(): Promise<Report["noOp"]> {
     return {
       medians: {
         emptyUp: median(runs.emptyUp),
+        dynamicUp: median(runs.dynamicUp),
         up: median(runs.up),
         emptyPreview: median(runs.emptyPreview),
+        dynamicPreview: median(runs.dynamicPreview),
         preview: median(runs.preview),
       },
       runs,
@@ -111,6 +125,7 @@ async function noOp(): Promise<Report["noOp"]> {
     await sim.stop();
     await forget(stack, ".");
     await forget(empty, "bench/empty-program");
+    await forget(dynamic, "bench/dynamic-program");
   }
 }
 
